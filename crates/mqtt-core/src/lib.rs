@@ -1,0 +1,28 @@
+//! The protocol core of the MQTT Playground: everything that is pure protocol and nothing else.
+//!
+//! `no_std` + `alloc` so the very same code runs in the browser (WebAssembly), in the native CLI and on an
+//! ESP32. It knows no clock, no socket and no thread: bytes and time come in as arguments, bytes and events
+//! go out as return values (sans-IO, in the style of `quinn-proto`).
+//!
+//! * [`codec`] — MQTT 3.1.1 and 5.0 packets, both directions, with byte spans for every decoded field.
+//! * [`topic`] — topic name and filter validation, matching and 5.0 shared subscriptions.
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+// Input paths must never panic: no unwrap/expect and no slice indexing outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
+
+extern crate alloc;
+
+pub mod codec;
+pub mod rule;
+pub mod topic;
+
+pub use codec::{
+    decode, decode_traced, encode, frame_len, DecodeError, Decoder, EncodeError, Packet, PacketType,
+    ProtocolVersion, QoS,
+};
+pub use rule::{Rule, Violation};
