@@ -12,7 +12,12 @@
 // Input paths must never panic: no unwrap/expect and no slice indexing outside tests.
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
 )]
 
 extern crate alloc;
@@ -22,7 +27,7 @@ pub mod rule;
 pub mod topic;
 
 pub use codec::{
-    decode, decode_traced, encode, frame_len, DecodeError, Decoder, EncodeError, Packet, PacketType,
-    ProtocolVersion, QoS,
+    decode, decode_traced, encode, frame_len, DecodeError, Decoder, EncodeError, Packet,
+    PacketType, ProtocolVersion, QoS,
 };
 pub use rule::{Rule, Violation};

@@ -52,7 +52,9 @@ pub enum Violation {
         field: &'static str,
     },
     /// A variable byte integer encoded with more bytes than its value needs.
-    #[error("{field} uses {used} bytes where {needed} would do; the shortest encoding is required")]
+    #[error(
+        "{field} uses {used} bytes where {needed} would do; the shortest encoding is required"
+    )]
     NonMinimalVarint {
         /// Which integer.
         field: &'static str,
@@ -70,7 +72,9 @@ pub enum Violation {
         value: u64,
     },
     /// A field runs past the end the remaining length announced.
-    #[error("{field} needs {needed} more byte(s) than the packet has (remaining length too short)")]
+    #[error(
+        "{field} needs {needed} more byte(s) than the packet has (remaining length too short)"
+    )]
     Truncated {
         /// The field being read.
         field: &'static str,
@@ -134,7 +138,9 @@ pub enum Violation {
     #[error("DUP must be 0 on a QoS 0 PUBLISH: QoS 0 messages are never resent")]
     DupOnQos0,
     /// An acknowledgement without any return or reason code.
-    #[error("{packet} must carry at least one return/reason code, one per topic filter of the request")]
+    #[error(
+        "{packet} must carry at least one return/reason code, one per topic filter of the request"
+    )]
     NoReasonCodes {
         /// The packet.
         packet: PacketType,
@@ -163,7 +169,9 @@ pub enum Violation {
         field: &'static str,
     },
     /// `#` not alone in the last level.
-    #[error("topic filter {filter:?}: '#' must be the last character and the only one in its level")]
+    #[error(
+        "topic filter {filter:?}: '#' must be the last character and the only one in its level"
+    )]
     MultiLevelWildcardMisplaced {
         /// The filter.
         filter: String,
@@ -187,7 +195,9 @@ pub enum Violation {
         filter: String,
     },
     /// CONNECT protocol name other than "MQTT".
-    #[error("protocol name must be \"MQTT\", found {found:?} (MQTT 3.1's \"MQIsdp\" is not supported)")]
+    #[error(
+        "protocol name must be \"MQTT\", found {found:?} (MQTT 3.1's \"MQIsdp\" is not supported)"
+    )]
     ProtocolName {
         /// What was found.
         found: String,
@@ -211,7 +221,9 @@ pub enum Violation {
     #[error("Will QoS 3 is reserved")]
     WillQos3,
     /// 3.1.1 password flag without user name flag.
-    #[error("a password needs a user name in MQTT 3.1.1 (Password Flag set, User Name Flag clear)")]
+    #[error(
+        "a password needs a user name in MQTT 3.1.1 (Password Flag set, User Name Flag clear)"
+    )]
     PasswordWithoutUsername,
     /// 3.1.1 empty client id with clean session 0.
     #[error("an empty client id needs Clean Session = 1 in MQTT 3.1.1; give a client id or set clean session")]
@@ -358,6 +370,9 @@ impl Violation {
                 _ => by_edition("§3.9.3", "§3.9.3"),
             },
             PacketIdOnQos0 => by_edition("MQTT-2.3.1-5", "MQTT-2.2.1-2"),
+            WildcardInTopicName { field, .. } if *field == "Response Topic" => {
+                only(V5, "MQTT-3.3.2-14")
+            }
             WildcardInTopicName { .. } => by_edition("MQTT-3.3.2-2", "MQTT-3.3.2-2"),
             EmptyTopic { .. } => by_edition("MQTT-4.7.3-1", "MQTT-4.7.3-1"),
             MultiLevelWildcardMisplaced { .. } => by_edition("MQTT-4.7.1-2", "MQTT-4.7.1-1"),
@@ -390,9 +405,10 @@ impl Violation {
             NoLocalOnSharedSubscription { .. } => only(V5, "MQTT-3.8.3-4"),
             UnknownProperty { .. } => only(V5, "§2.2.2.2"),
             PropertyNotAllowed { .. } => only(V5, "§2.2.2.2"),
-            DuplicateProperty { property, context } | InvalidPropertyValue { property, context, .. } => {
-                only(V5, context.section(*property).unwrap_or("§2.2.2.2"))
-            }
+            DuplicateProperty { property, context }
+            | InvalidPropertyValue {
+                property, context, ..
+            } => only(V5, context.section(*property).unwrap_or("§2.2.2.2")),
             EmptyTopicWithoutAlias => only(V5, "§3.3.2.1"),
         }
     }

@@ -180,7 +180,10 @@ mod tests {
         }
         for bad in ["a#", "a/#/b", "#/", "a/b#", "##"] {
             assert!(
-                matches!(check_topic_filter(bad, V5), Err(Violation::MultiLevelWildcardMisplaced { .. })),
+                matches!(
+                    check_topic_filter(bad, V5),
+                    Err(Violation::MultiLevelWildcardMisplaced { .. })
+                ),
                 "{bad}"
             );
         }
@@ -194,7 +197,10 @@ mod tests {
         }
         for bad in ["a+", "a/+b", "++"] {
             assert!(
-                matches!(check_topic_filter(bad, V311), Err(Violation::SingleLevelWildcardMisplaced { .. })),
+                matches!(
+                    check_topic_filter(bad, V311),
+                    Err(Violation::SingleLevelWildcardMisplaced { .. })
+                ),
                 "{bad}"
             );
         }
@@ -205,13 +211,31 @@ mod tests {
     fn topic_names_refuse_wildcards_and_emptiness() {
         assert_eq!(check_topic_name("esp32-kitchen/ip", "Topic name"), Ok(()));
         assert_eq!(check_topic_name("/", "Topic name"), Ok(()));
-        assert!(matches!(check_topic_name("a/+", "Topic name"), Err(Violation::WildcardInTopicName { .. })));
-        assert!(matches!(check_topic_name("a/#", "Topic name"), Err(Violation::WildcardInTopicName { .. })));
-        assert_eq!(check_topic_name("", "Topic name"), Err(Violation::EmptyTopic { field: "Topic name" }));
-        assert_eq!(check_topic_filter("", V5), Err(Violation::EmptyTopic { field: "Topic filter" }));
+        assert!(matches!(
+            check_topic_name("a/+", "Topic name"),
+            Err(Violation::WildcardInTopicName { .. })
+        ));
+        assert!(matches!(
+            check_topic_name("a/#", "Topic name"),
+            Err(Violation::WildcardInTopicName { .. })
+        ));
+        assert_eq!(
+            check_topic_name("", "Topic name"),
+            Err(Violation::EmptyTopic {
+                field: "Topic name"
+            })
+        );
+        assert_eq!(
+            check_topic_filter("", V5),
+            Err(Violation::EmptyTopic {
+                field: "Topic filter"
+            })
+        );
         assert_eq!(
             check_topic_name("a\0b", "Topic name"),
-            Err(Violation::NullCharacter { field: "Topic name" })
+            Err(Violation::NullCharacter {
+                field: "Topic name"
+            })
         );
     }
 
@@ -226,13 +250,34 @@ mod tests {
             }))
         );
         assert_eq!(shared("sensors/+"), None);
-        assert!(matches!(shared("$share//a"), Some(Err(Violation::ShareNameInvalid { .. }))));
-        assert!(matches!(shared("$share/g+/a"), Some(Err(Violation::ShareNameInvalid { .. }))));
-        assert!(matches!(shared("$share/g"), Some(Err(Violation::SharedFilterMissing { .. }))));
-        assert!(matches!(shared("$share/g/"), Some(Err(Violation::SharedFilterMissing { .. }))));
-        assert!(matches!(check_topic_filter("$share/g/a+", V5), Err(Violation::SingleLevelWildcardMisplaced { .. })));
+        assert!(matches!(
+            shared("$share//a"),
+            Some(Err(Violation::ShareNameInvalid { .. }))
+        ));
+        assert!(matches!(
+            shared("$share/g+/a"),
+            Some(Err(Violation::ShareNameInvalid { .. }))
+        ));
+        assert!(matches!(
+            shared("$share/g"),
+            Some(Err(Violation::SharedFilterMissing { .. }))
+        ));
+        assert!(matches!(
+            shared("$share/g/"),
+            Some(Err(Violation::SharedFilterMissing { .. }))
+        ));
+        assert!(matches!(
+            check_topic_filter("$share/g/a+", V5),
+            Err(Violation::SingleLevelWildcardMisplaced { .. })
+        ));
         // In 3.1.1 `$share/...` is an ordinary filter.
         assert_eq!(check_topic_filter("$share/g", V311), Ok(()));
-        assert!(matches(shared("$share/g/a/#").and_then(Result::ok).map(|s| s.filter).unwrap_or(""), "a/b"));
+        assert!(matches(
+            shared("$share/g/a/#")
+                .and_then(Result::ok)
+                .map(|s| s.filter)
+                .unwrap_or(""),
+            "a/b"
+        ));
     }
 }

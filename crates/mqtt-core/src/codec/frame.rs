@@ -38,7 +38,10 @@ impl FixedHeader {
 
 /// Reads the fixed header at the start of `bytes`: `Ok(None)` if more bytes are needed to know the
 /// length, an error if the remaining length is malformed (longer than 4 bytes, or — 5.0 — not minimal).
-pub fn fixed_header(bytes: &[u8], version: ProtocolVersion) -> Result<Option<FixedHeader>, DecodeError> {
+pub fn fixed_header(
+    bytes: &[u8],
+    version: ProtocolVersion,
+) -> Result<Option<FixedHeader>, DecodeError> {
     let Some((&first_byte, rest)) = bytes.split_first() else {
         return Ok(None);
     };
@@ -50,7 +53,12 @@ pub fn fixed_header(bytes: &[u8], version: ProtocolVersion) -> Result<Option<Fix
             header_len: 1 + len,
         })),
         Varint::NeedMore => Ok(None),
-        Varint::TooLong => Err(DecodeError::new(Violation::VarintTooLong { field }, 1, 4, version)),
+        Varint::TooLong => Err(DecodeError::new(
+            Violation::VarintTooLong { field },
+            1,
+            4,
+            version,
+        )),
         // 3.1.1 states no minimum-length rule for the remaining length; 5.0 does (MQTT-1.5.5-1).
         Varint::NonMinimal { len, .. } if !version.is_v5() => Ok(Some(FixedHeader {
             first_byte,
@@ -75,7 +83,9 @@ fn non_minimal_value(bytes: &[u8], len: usize) -> usize {
         .iter()
         .take(len)
         .enumerate()
-        .fold(0usize, |value, (index, byte)| value | (usize::from(byte & 0x7F) << (7 * index)))
+        .fold(0usize, |value, (index, byte)| {
+            value | (usize::from(byte & 0x7F) << (7 * index))
+        })
 }
 
 /// The length of the packet at the start of `bytes` (fixed header included): `Ok(None)` when more bytes

@@ -101,7 +101,9 @@ impl<'a> Packet<'a> {
     pub fn packet_id(&self) -> Option<u16> {
         match self {
             Packet::Publish(p) => p.packet_id,
-            Packet::PubAck(p) | Packet::PubRec(p) | Packet::PubRel(p) | Packet::PubComp(p) => Some(p.packet_id),
+            Packet::PubAck(p) | Packet::PubRec(p) | Packet::PubRel(p) | Packet::PubComp(p) => {
+                Some(p.packet_id)
+            }
             Packet::Subscribe(p) => Some(p.packet_id),
             Packet::SubAck(p) => Some(p.packet_id),
             Packet::Unsubscribe(p) => Some(p.packet_id),
@@ -156,7 +158,11 @@ impl<'a> Packet<'a> {
     }
 
     /// Appends the encoded packet to `out`; see [`encode`].
-    pub fn encode(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<usize, EncodeError> {
+    pub fn encode(
+        &self,
+        version: ProtocolVersion,
+        out: &mut Vec<u8>,
+    ) -> Result<usize, EncodeError> {
         encode(self, version, out)
     }
 
@@ -180,15 +186,18 @@ impl<'a> Packet<'a> {
             return Err(EncodeError::new(Violation::AuthNotInV311, version));
         }
         let body = self.body_len(version)?;
-        u32::try_from(body).ok().filter(|&len| len <= VARINT_MAX).ok_or_else(|| {
-            EncodeError::new(
-                Violation::RemainingLengthTooLarge {
-                    packet: self.packet_type(),
-                    len: body,
-                },
-                version,
-            )
-        })
+        u32::try_from(body)
+            .ok()
+            .filter(|&len| len <= VARINT_MAX)
+            .ok_or_else(|| {
+                EncodeError::new(
+                    Violation::RemainingLengthTooLarge {
+                        packet: self.packet_type(),
+                        len: body,
+                    },
+                    version,
+                )
+            })
     }
 }
 
@@ -196,7 +205,11 @@ impl<'a> Packet<'a> {
 ///
 /// A CONNECT is encoded at the protocol level it names. Nothing is written when the packet breaks a rule
 /// of the specification (packet id 0, wildcards in a topic name, properties in 3.1.1, ...).
-pub fn encode(packet: &Packet<'_>, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<usize, EncodeError> {
+pub fn encode(
+    packet: &Packet<'_>,
+    version: ProtocolVersion,
+    out: &mut Vec<u8>,
+) -> Result<usize, EncodeError> {
     let version = packet.effective_version(version);
     let body = packet.checked_body_len(version)?;
     let start = out.len();
@@ -212,7 +225,10 @@ pub fn encode(packet: &Packet<'_>, version: ProtocolVersion, out: &mut Vec<u8>) 
 /// Returns `Ok(Some((packet, len)))` with the bytes it used, `Ok(None)` when `bytes` holds only part of
 /// a packet, and `Err` when the bytes are malformed. A CONNECT is read at the level it announces.
 #[inline]
-pub fn decode(bytes: &[u8], version: ProtocolVersion) -> Result<Option<(Packet<'_>, usize)>, DecodeError> {
+pub fn decode(
+    bytes: &[u8],
+    version: ProtocolVersion,
+) -> Result<Option<(Packet<'_>, usize)>, DecodeError> {
     decode_with(bytes, version, &mut NoSpans)
 }
 
@@ -276,7 +292,10 @@ pub(crate) fn decode_with<'a, S: SpanSink>(
 }
 
 /// Checks the packet type and the fixed flags of byte 0.
-fn check_first_byte(header: &FixedHeader, version: ProtocolVersion) -> Result<PacketType, DecodeError> {
+fn check_first_byte(
+    header: &FixedHeader,
+    version: ProtocolVersion,
+) -> Result<PacketType, DecodeError> {
     let packet_type = PacketType::from_nibble(header.type_nibble())
         .ok_or_else(|| DecodeError::new(Violation::ReservedPacketType, 0, 1, version))?;
     if packet_type == PacketType::Auth && version == ProtocolVersion::V311 {

@@ -84,11 +84,17 @@ impl PacketType {
             PacketType::ConnAck => "broker accepts or refuses the CONNECT",
             PacketType::Publish => "carries an application message to the other side",
             PacketType::PubAck => "QoS 1: the receiver has the message (ends the QoS 1 flow)",
-            PacketType::PubRec => "QoS 2 part 2: the receiver has the message and recorded its packet id",
+            PacketType::PubRec => {
+                "QoS 2 part 2: the receiver has the message and recorded its packet id"
+            }
             PacketType::PubRel => "QoS 2 part 3: the sender lets the receiver forget the packet id",
-            PacketType::PubComp => "QoS 2 part 4: the receiver released the packet id; the flow is done",
+            PacketType::PubComp => {
+                "QoS 2 part 4: the receiver released the packet id; the flow is done"
+            }
             PacketType::Subscribe => "client asks for messages on one or more topic filters",
-            PacketType::SubAck => "broker answers a SUBSCRIBE with a granted QoS or error per filter",
+            PacketType::SubAck => {
+                "broker answers a SUBSCRIBE with a granted QoS or error per filter"
+            }
             PacketType::Unsubscribe => "client drops one or more subscriptions",
             PacketType::UnsubAck => "broker confirms an UNSUBSCRIBE",
             PacketType::PingReq => "client is alive; keeps the connection open when idle",

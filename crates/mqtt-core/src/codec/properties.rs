@@ -90,7 +90,9 @@ impl Property<'_> {
     pub fn render_value(&self) -> String {
         use Property as P;
         match *self {
-            P::PayloadFormatIndicator(utf8) => String::from(if utf8 { "1 (UTF-8 text)" } else { "0 (bytes)" }),
+            P::PayloadFormatIndicator(utf8) => {
+                String::from(if utf8 { "1 (UTF-8 text)" } else { "0 (bytes)" })
+            }
             P::MessageExpiryInterval(s) | P::SessionExpiryInterval(s) | P::WillDelayInterval(s) => {
                 format!("{s} s")
             }
@@ -122,18 +124,26 @@ impl Property<'_> {
             Property::ReceiveMaximum(0) => Some((0, "Receive Maximum must be 1 to 65,535")),
             Property::TopicAlias(0) => Some((0, "Topic Alias must be 1 to 65,535")),
             Property::MaximumPacketSize(0) => Some((0, "Maximum Packet Size must be at least 1")),
-            Property::SubscriptionIdentifier(0) => Some((0, "Subscription Identifier must be 1 to 268,435,455")),
+            Property::SubscriptionIdentifier(0) => {
+                Some((0, "Subscription Identifier must be 1 to 268,435,455"))
+            }
             Property::SubscriptionIdentifier(n) if n > VARINT_MAX => {
                 Some((n, "Subscription Identifier must be 1 to 268,435,455"))
             }
-            Property::MaximumQoS(QoS::ExactlyOnce) => Some((2, "Maximum QoS is 0 or 1 (absent means 2)")),
+            Property::MaximumQoS(QoS::ExactlyOnce) => {
+                Some((2, "Maximum QoS is 0 or 1 (absent means 2)"))
+            }
             _ => None,
         }
     }
 
     /// Refuses what may not be sent: forbidden values, strings with U+0000 or over 65,535 bytes, a
     /// Response Topic with wildcards.
-    fn validate(&self, context: PropertyContext, version: ProtocolVersion) -> Result<(), EncodeError> {
+    fn validate(
+        &self,
+        context: PropertyContext,
+        version: ProtocolVersion,
+    ) -> Result<(), EncodeError> {
         use Property as P;
         if let Some((value, expected)) = self.forbidden_value() {
             return Err(EncodeError::new(
@@ -149,7 +159,8 @@ impl Property<'_> {
         let name = self.id().name();
         match *self {
             P::ResponseTopic(t) => {
-                topic::check_topic_name(t, "Response Topic").map_err(|v| EncodeError::new(v, version))?;
+                topic::check_topic_name(t, "Response Topic")
+                    .map_err(|v| EncodeError::new(v, version))?;
                 string_len(name, t, version)?;
             }
             P::ContentType(t)
@@ -184,7 +195,10 @@ impl Property<'_> {
             | P::WildcardSubscriptionAvailable(_)
             | P::SubscriptionIdentifierAvailable(_)
             | P::SharedSubscriptionAvailable(_) => 1,
-            P::ServerKeepAlive(_) | P::ReceiveMaximum(_) | P::TopicAliasMaximum(_) | P::TopicAlias(_) => 2,
+            P::ServerKeepAlive(_)
+            | P::ReceiveMaximum(_)
+            | P::TopicAliasMaximum(_)
+            | P::TopicAlias(_) => 2,
             P::MessageExpiryInterval(_)
             | P::SessionExpiryInterval(_)
             | P::WillDelayInterval(_)
@@ -214,9 +228,10 @@ impl Property<'_> {
             | P::SubscriptionIdentifierAvailable(b)
             | P::SharedSubscriptionAvailable(b) => out.push(u8::from(b)),
             P::MaximumQoS(q) => out.push(q.level()),
-            P::ServerKeepAlive(n) | P::ReceiveMaximum(n) | P::TopicAliasMaximum(n) | P::TopicAlias(n) => {
-                put_u16(out, n)
-            }
+            P::ServerKeepAlive(n)
+            | P::ReceiveMaximum(n)
+            | P::TopicAliasMaximum(n)
+            | P::TopicAlias(n) => put_u16(out, n),
             P::MessageExpiryInterval(n)
             | P::SessionExpiryInterval(n)
             | P::WillDelayInterval(n)
@@ -335,7 +350,11 @@ impl<'a> Properties<'a> {
 
     /// Size of the property list (Property Length prefix included), after checking each property is
     /// allowed in `context`, appears at most once unless it may repeat, and has an allowed value.
-    pub(crate) fn encoded_len(&self, context: PropertyContext, version: ProtocolVersion) -> Result<usize, EncodeError> {
+    pub(crate) fn encoded_len(
+        &self,
+        context: PropertyContext,
+        version: ProtocolVersion,
+    ) -> Result<usize, EncodeError> {
         let mut seen: u64 = 0;
         let mut len = 0usize;
         for property in &self.0 {
@@ -345,15 +364,18 @@ impl<'a> Properties<'a> {
             property.validate(context, version)?;
             len += property.size();
         }
-        let prefix = u32::try_from(len).ok().filter(|&n| n <= VARINT_MAX).ok_or_else(|| {
-            EncodeError::new(
-                Violation::VarintTooLarge {
-                    field: "Property Length",
-                    value: len as u64,
-                },
-                version,
-            )
-        })?;
+        let prefix = u32::try_from(len)
+            .ok()
+            .filter(|&n| n <= VARINT_MAX)
+            .ok_or_else(|| {
+                EncodeError::new(
+                    Violation::VarintTooLarge {
+                        field: "Property Length",
+                        value: len as u64,
+                    },
+                    version,
+                )
+            })?;
         Ok(varint_len(prefix) + len)
     }
 
@@ -373,12 +395,20 @@ impl<'a> Properties<'a> {
     ) -> Result<Self, DecodeError> {
         let group_start = r.pos();
         let group = r.sink.open(group_start, || {
-            Field::new("Properties", String::new(), "MQTT 5.0 properties: optional, each an identifier and a value")
+            Field::new(
+                "Properties",
+                String::new(),
+                "MQTT 5.0 properties: optional, each an identifier and a value",
+            )
         });
         let len_start = r.pos();
         let len = r.varint("Property Length")? as usize;
         r.sink.leaf(len_start, r.pos(), || {
-            Field::new("Property length", format!("{len}"), "bytes of properties that follow")
+            Field::new(
+                "Property length",
+                format!("{len}"),
+                "bytes of properties that follow",
+            )
         });
         if len > r.remaining() {
             return Err(r.error_at(
@@ -407,7 +437,11 @@ impl<'a> Properties<'a> {
                 ));
             }
             r.sink.leaf(start, r.pos(), || {
-                Field::new(property.id().name(), property.render_value(), property.id().explain())
+                Field::new(
+                    property.id().name(),
+                    property.render_value(),
+                    property.id().explain(),
+                )
             });
             list.push(property);
         }
@@ -417,13 +451,23 @@ impl<'a> Properties<'a> {
 }
 
 /// Checks that `id` may appear in `context` and, unless it may repeat, has not appeared yet.
-fn check_placement(id: PropertyId, context: PropertyContext, seen: &mut u64) -> Result<(), Violation> {
+fn check_placement(
+    id: PropertyId,
+    context: PropertyContext,
+    seen: &mut u64,
+) -> Result<(), Violation> {
     if context.section(id).is_none() {
-        return Err(Violation::PropertyNotAllowed { property: id, context });
+        return Err(Violation::PropertyNotAllowed {
+            property: id,
+            context,
+        });
     }
     let bit = 1u64 << id.id();
     if *seen & bit != 0 && !context.may_repeat(id) {
-        return Err(Violation::DuplicateProperty { property: id, context });
+        return Err(Violation::DuplicateProperty {
+            property: id,
+            context,
+        });
     }
     *seen |= bit;
     Ok(())

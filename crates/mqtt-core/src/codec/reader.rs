@@ -20,7 +20,12 @@ pub(crate) struct Reader<'a, 's, S: SpanSink> {
 
 impl<'a, 's, S: SpanSink> Reader<'a, 's, S> {
     /// A reader over `packet` (exactly one packet) starting after its fixed header.
-    pub fn new(packet: &'a [u8], body_start: usize, version: ProtocolVersion, sink: &'s mut S) -> Self {
+    pub fn new(
+        packet: &'a [u8],
+        body_start: usize,
+        version: ProtocolVersion,
+        sink: &'s mut S,
+    ) -> Self {
         Reader {
             packet,
             pos: body_start,
@@ -140,12 +145,18 @@ impl<'a, 's, S: SpanSink> Reader<'a, 's, S> {
         match core::str::from_utf8(bytes) {
             Ok(text) => {
                 if let Some(null) = bytes.iter().position(|&byte| byte == 0) {
-                    return Err(self.error_at(Violation::NullCharacter { field }, text_start + null, 1));
+                    return Err(self.error_at(
+                        Violation::NullCharacter { field },
+                        text_start + null,
+                        1,
+                    ));
                 }
                 Ok(text)
             }
             Err(error) => {
-                let bad_len = error.error_len().unwrap_or(bytes.len() - error.valid_up_to());
+                let bad_len = error
+                    .error_len()
+                    .unwrap_or(bytes.len() - error.valid_up_to());
                 Err(self.error_at(
                     Violation::InvalidUtf8 { field },
                     text_start + error.valid_up_to(),

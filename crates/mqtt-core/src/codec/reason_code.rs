@@ -76,12 +76,25 @@ impl ReasonCode {
                     0x00 | 0x80..=0x8A | 0x8C | 0x90 | 0x95 | 0x97 | 0x99..=0x9D | 0x9F
                 ),
                 PacketType::PubAck | PacketType::PubRec => {
-                    matches!(code, 0x00 | 0x10 | 0x80 | 0x83 | 0x87 | 0x90 | 0x91 | 0x97 | 0x99)
+                    matches!(
+                        code,
+                        0x00 | 0x10 | 0x80 | 0x83 | 0x87 | 0x90 | 0x91 | 0x97 | 0x99
+                    )
                 }
                 PacketType::PubRel | PacketType::PubComp => matches!(code, 0x00 | 0x92),
                 PacketType::SubAck => matches!(
                     code,
-                    0x00 | 0x01 | 0x02 | 0x80 | 0x83 | 0x87 | 0x8F | 0x91 | 0x97 | 0x9E | 0xA1 | 0xA2
+                    0x00 | 0x01
+                        | 0x02
+                        | 0x80
+                        | 0x83
+                        | 0x87
+                        | 0x8F
+                        | 0x91
+                        | 0x97
+                        | 0x9E
+                        | 0xA1
+                        | 0xA2
                 ),
                 PacketType::UnsubAck => {
                     matches!(code, 0x00 | 0x11 | 0x80 | 0x83 | 0x87 | 0x8F | 0x91)
@@ -197,7 +210,9 @@ impl ReasonCode {
             (0x80, PacketType::SubAck) => "the broker refused this subscription",
             (0x8E, _) => "another connection took over this client id",
             (0x91, _) => "that packet id is already in use",
-            (0x92, _) => "the receiver has no record of that packet id (e.g. lost with the session)",
+            (0x92, _) => {
+                "the receiver has no record of that packet id (e.g. lost with the session)"
+            }
             (0x93, _) => "more QoS 1/2 messages in flight than Receive Maximum allows",
             (0x95, _) => "the packet exceeds the receiver's Maximum Packet Size",
             (0x9B, _) => "the QoS asked for is above what the broker supports",

@@ -77,11 +77,19 @@ mod tests {
 
     #[test]
     fn boundaries_round_trip_with_minimal_length() {
-        for value in [0, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, VARINT_MAX] {
+        for value in [
+            0, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, VARINT_MAX,
+        ] {
             let mut out = Vec::new();
             put_varint(&mut out, value);
             assert_eq!(out.len(), varint_len(value));
-            assert_eq!(read_varint(&out), Varint::Complete { value, len: out.len() });
+            assert_eq!(
+                read_varint(&out),
+                Varint::Complete {
+                    value,
+                    len: out.len()
+                }
+            );
         }
     }
 
@@ -90,7 +98,16 @@ mod tests {
         assert_eq!(read_varint(&[]), Varint::NeedMore);
         assert_eq!(read_varint(&[0xFF, 0xFF]), Varint::NeedMore);
         assert_eq!(read_varint(&[0xFF, 0xFF, 0xFF, 0xFF]), Varint::TooLong);
-        assert_eq!(read_varint(&[0x80, 0x00]), Varint::NonMinimal { len: 2, needed: 1 });
-        assert_eq!(read_varint(&[0x80, 0x80, 0x01]), Varint::Complete { value: 16_384, len: 3 });
+        assert_eq!(
+            read_varint(&[0x80, 0x00]),
+            Varint::NonMinimal { len: 2, needed: 1 }
+        );
+        assert_eq!(
+            read_varint(&[0x80, 0x80, 0x01]),
+            Varint::Complete {
+                value: 16_384,
+                len: 3
+            }
+        );
     }
 }

@@ -16,7 +16,10 @@ pub(crate) fn string_len(
     version: ProtocolVersion,
 ) -> Result<usize, EncodeError> {
     if text.as_bytes().contains(&0) {
-        return Err(EncodeError::new(Violation::NullCharacter { field }, version));
+        return Err(EncodeError::new(
+            Violation::NullCharacter { field },
+            version,
+        ));
     }
     binary_len(field, text.as_bytes(), version)
 }

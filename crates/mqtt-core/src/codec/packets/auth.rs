@@ -2,7 +2,9 @@
 
 use alloc::vec::Vec;
 
-use super::disconnect::{decode_reason_and_properties, reason_and_properties_len, write_reason_and_properties};
+use super::disconnect::{
+    decode_reason_and_properties, reason_and_properties_len, write_reason_and_properties,
+};
 use crate::codec::properties::Properties;
 use crate::codec::property_id::PropertyContext;
 use crate::codec::reader::Reader;

@@ -63,7 +63,12 @@ impl<'a> ConnAck<'a> {
                 version,
             ));
         }
-        Ok(2 + encoded_len_for(&self.properties, PropertyContext::ConnAck, PacketType::ConnAck, version)?)
+        Ok(2 + encoded_len_for(
+            &self.properties,
+            PropertyContext::ConnAck,
+            PacketType::ConnAck,
+            version,
+        )?)
     }
 
     pub(crate) fn write_body(&self, version: ProtocolVersion, out: &mut Vec<u8>) {

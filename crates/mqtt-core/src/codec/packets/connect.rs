@@ -135,46 +135,50 @@ impl<'a> Connect<'a> {
                 Ok((version, flags, keep_alive, properties))
             },
         )?;
-        r.group("Payload", "client id, will, user name and password, in this order", |r| {
-            let client_id = r.string_field(
-                "Client identifier",
-                "names the session at the broker; empty asks the broker to assign one",
-            )?;
-            let will = if flags & FLAG_WILL != 0 {
-                Some(decode_will(r, flags)?)
-            } else {
-                None
-            };
-            let username = if flags & FLAG_USERNAME != 0 {
-                Some(r.string_field("User name", "used by the broker for authentication")?)
-            } else {
-                None
-            };
-            let password = if flags & FLAG_PASSWORD != 0 {
-                let start = r.pos();
-                let password = r.binary("Password")?;
-                r.sink.leaf(start, r.pos(), || {
-                    Field::new(
-                        "Password",
-                        format!("{} bytes (hidden)", password.len()),
-                        "binary data; sent in clear text unless the connection uses TLS",
-                    )
-                });
-                Some(password)
-            } else {
-                None
-            };
-            Ok(Connect {
-                protocol_version,
-                clean_start: flags & FLAG_CLEAN != 0,
-                keep_alive,
-                properties,
-                client_id,
-                will,
-                username,
-                password,
-            })
-        })
+        r.group(
+            "Payload",
+            "client id, will, user name and password, in this order",
+            |r| {
+                let client_id = r.string_field(
+                    "Client identifier",
+                    "names the session at the broker; empty asks the broker to assign one",
+                )?;
+                let will = if flags & FLAG_WILL != 0 {
+                    Some(decode_will(r, flags)?)
+                } else {
+                    None
+                };
+                let username = if flags & FLAG_USERNAME != 0 {
+                    Some(r.string_field("User name", "used by the broker for authentication")?)
+                } else {
+                    None
+                };
+                let password = if flags & FLAG_PASSWORD != 0 {
+                    let start = r.pos();
+                    let password = r.binary("Password")?;
+                    r.sink.leaf(start, r.pos(), || {
+                        Field::new(
+                            "Password",
+                            format!("{} bytes (hidden)", password.len()),
+                            "binary data; sent in clear text unless the connection uses TLS",
+                        )
+                    });
+                    Some(password)
+                } else {
+                    None
+                };
+                Ok(Connect {
+                    protocol_version,
+                    clean_start: flags & FLAG_CLEAN != 0,
+                    keep_alive,
+                    properties,
+                    client_id,
+                    will,
+                    username,
+                    password,
+                })
+            },
+        )
     }
 
     pub(crate) fn body_len(&self) -> Result<usize, EncodeError> {
@@ -188,11 +192,21 @@ impl<'a> Connect<'a> {
         }
         // "MQTT" (6) + level (1) + flags (1) + keep alive (2).
         let mut len = 10;
-        len += encoded_len_for(&self.properties, PropertyContext::Connect, PacketType::Connect, version)?;
+        len += encoded_len_for(
+            &self.properties,
+            PropertyContext::Connect,
+            PacketType::Connect,
+            version,
+        )?;
         len += string_len("Client identifier", self.client_id, version)?;
         if let Some(will) = &self.will {
             check_topic_name(will.topic, "Will topic").map_err(err)?;
-            len += encoded_len_for(&will.properties, PropertyContext::Will, PacketType::Connect, version)?;
+            len += encoded_len_for(
+                &will.properties,
+                PropertyContext::Will,
+                PacketType::Connect,
+                version,
+            )?;
             len += string_len("Will topic", will.topic, version)?;
             len += binary_len("Will payload", will.payload, version)?;
         }
@@ -250,14 +264,25 @@ fn read_flags<S: SpanSink>(r: &mut Reader<'_, '_, S>) -> Result<u8, DecodeError>
     } else if will_qos == 3 {
         return fail(r, Violation::WillQos3);
     }
-    if r.version == ProtocolVersion::V311 && flags & FLAG_PASSWORD != 0 && flags & FLAG_USERNAME == 0 {
+    if r.version == ProtocolVersion::V311
+        && flags & FLAG_PASSWORD != 0
+        && flags & FLAG_USERNAME == 0
+    {
         return fail(r, Violation::PasswordWithoutUsername);
     }
     let group = r.sink.open(at, || {
-        Field::new("Connect flags", format!("0x{flags:02X}"), "which optional parts the payload holds")
+        Field::new(
+            "Connect flags",
+            format!("0x{flags:02X}"),
+            "which optional parts the payload holds",
+        )
     });
     let bit = |mask: u8| u8::from(flags & mask != 0);
-    let clean_name = if r.version.is_v5() { "Clean start" } else { "Clean session" };
+    let clean_name = if r.version.is_v5() {
+        "Clean start"
+    } else {
+        "Clean session"
+    };
     r.sink.leaf(at, at + 1, || {
         Field::new(
             "User name flag",
@@ -266,7 +291,11 @@ fn read_flags<S: SpanSink>(r: &mut Reader<'_, '_, S>) -> Result<u8, DecodeError>
         )
     });
     r.sink.leaf(at, at + 1, || {
-        Field::new("Password flag", format!("{}", bit(FLAG_PASSWORD)), "bit 6: a password follows in the payload")
+        Field::new(
+            "Password flag",
+            format!("{}", bit(FLAG_PASSWORD)),
+            "bit 6: a password follows in the payload",
+        )
     });
     r.sink.leaf(at, at + 1, || {
         Field::new(
@@ -276,7 +305,11 @@ fn read_flags<S: SpanSink>(r: &mut Reader<'_, '_, S>) -> Result<u8, DecodeError>
         )
     });
     r.sink.leaf(at, at + 1, || {
-        Field::new("Will QoS", format!("{will_qos}"), "bits 4-3: QoS the will is published with")
+        Field::new(
+            "Will QoS",
+            format!("{will_qos}"),
+            "bits 4-3: QoS the will is published with",
+        )
     });
     r.sink.leaf(at, at + 1, || {
         Field::new(
@@ -298,39 +331,59 @@ fn read_flags<S: SpanSink>(r: &mut Reader<'_, '_, S>) -> Result<u8, DecodeError>
     Ok(flags)
 }
 
-fn decode_will<'a, S: SpanSink>(r: &mut Reader<'a, '_, S>, flags: u8) -> Result<Will<'a>, DecodeError> {
+fn decode_will<'a, S: SpanSink>(
+    r: &mut Reader<'a, '_, S>,
+    flags: u8,
+) -> Result<Will<'a>, DecodeError> {
     let qos = match QoS::from_bits((flags >> 3) & 0b11) {
         Some(qos) => qos,
         // read_flags refused QoS 3 already; keep the decoder total anyway.
         None => return Err(r.error_at(Violation::WillQos3, r.pos(), 0)),
     };
-    r.group("Will", "published by the broker if this client disconnects without DISCONNECT", |r| {
-        let properties = decode_if_v5(r, PropertyContext::Will)?;
-        let start = r.pos();
-        let topic = r.string("Will topic")?;
-        check_topic_name(topic, "Will topic").map_err(|violation| r.error_at(violation, start, r.pos() - start))?;
-        r.sink.leaf(start, r.pos(), || {
-            Field::new("Will topic", format!("{topic:?}"), "topic the will is published to")
-        });
-        let start = r.pos();
-        let payload = r.binary("Will payload")?;
-        r.sink.leaf(start, r.pos(), || {
-            Field::new("Will payload", payload_preview(payload), "the will message's payload")
-        });
-        Ok(Will {
-            topic,
-            payload,
-            qos,
-            retain: flags & FLAG_WILL_RETAIN != 0,
-            properties,
-        })
-    })
+    r.group(
+        "Will",
+        "published by the broker if this client disconnects without DISCONNECT",
+        |r| {
+            let properties = decode_if_v5(r, PropertyContext::Will)?;
+            let start = r.pos();
+            let topic = r.string("Will topic")?;
+            check_topic_name(topic, "Will topic")
+                .map_err(|violation| r.error_at(violation, start, r.pos() - start))?;
+            r.sink.leaf(start, r.pos(), || {
+                Field::new(
+                    "Will topic",
+                    format!("{topic:?}"),
+                    "topic the will is published to",
+                )
+            });
+            let start = r.pos();
+            let payload = r.binary("Will payload")?;
+            r.sink.leaf(start, r.pos(), || {
+                Field::new(
+                    "Will payload",
+                    payload_preview(payload),
+                    "the will message's payload",
+                )
+            });
+            Ok(Will {
+                topic,
+                payload,
+                qos,
+                retain: flags & FLAG_WILL_RETAIN != 0,
+                properties,
+            })
+        },
+    )
 }
 
 /// A payload shown as text when it is printable UTF-8, else as hex.
 pub(crate) fn payload_preview(payload: &[u8]) -> String {
     match core::str::from_utf8(payload) {
-        Ok(text) if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
+        Ok(text)
+            if !text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t') =>
+        {
             let shown: String = text.chars().take(120).collect();
             if shown.len() < text.len() {
                 format!("{shown:?}… ({} bytes)", payload.len())

@@ -27,7 +27,12 @@ impl<'a> Disconnect<'a> {
     }
 
     pub(crate) fn body_len(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
-        reason_and_properties_len(self.reason, &self.properties, PacketType::Disconnect, version)
+        reason_and_properties_len(
+            self.reason,
+            &self.properties,
+            PacketType::Disconnect,
+            version,
+        )
     }
 
     pub(crate) fn write_body(&self, version: ProtocolVersion, out: &mut Vec<u8>) {
@@ -63,7 +68,8 @@ pub(crate) fn reason_and_properties_len(
     packet: PacketType,
     version: ProtocolVersion,
 ) -> Result<usize, EncodeError> {
-    check_reason_code(reason, packet, version).map_err(|violation| EncodeError::new(violation, version))?;
+    check_reason_code(reason, packet, version)
+        .map_err(|violation| EncodeError::new(violation, version))?;
     let context = if packet == PacketType::Auth {
         PropertyContext::Auth
     } else {

@@ -6,8 +6,8 @@ pub mod auth;
 pub mod connack;
 pub mod connect;
 pub mod disconnect;
-pub mod publish;
 pub mod pub_response;
+pub mod publish;
 pub mod suback;
 pub mod subscribe;
 pub mod unsuback;
@@ -39,9 +39,16 @@ pub(crate) fn read_packet_id<S: SpanSink>(
 }
 
 /// Refuses to encode packet identifier 0.
-pub(crate) fn check_packet_id(id: u16, packet: PacketType, version: ProtocolVersion) -> Result<(), EncodeError> {
+pub(crate) fn check_packet_id(
+    id: u16,
+    packet: PacketType,
+    version: ProtocolVersion,
+) -> Result<(), EncodeError> {
     if id == 0 {
-        return Err(EncodeError::new(Violation::PacketIdZero { packet }, version));
+        return Err(EncodeError::new(
+            Violation::PacketIdZero { packet },
+            version,
+        ));
     }
     Ok(())
 }
@@ -54,7 +61,8 @@ pub(crate) fn read_reason_code<S: SpanSink>(
 ) -> Result<ReasonCode, DecodeError> {
     let start = r.pos();
     let code = ReasonCode(r.u8(name)?);
-    check_reason_code(code, packet, r.version).map_err(|violation| r.error_at(violation, start, 1))?;
+    check_reason_code(code, packet, r.version)
+        .map_err(|violation| r.error_at(violation, start, 1))?;
     let version = r.version;
     r.sink.leaf(start, r.pos(), || Field {
         name: name.into(),
@@ -65,18 +73,28 @@ pub(crate) fn read_reason_code<S: SpanSink>(
 }
 
 /// Whether `packet` may carry `code` in `version`, as the violation to report if not.
-pub(crate) fn check_reason_code(code: ReasonCode, packet: PacketType, version: ProtocolVersion) -> Result<(), Violation> {
+pub(crate) fn check_reason_code(
+    code: ReasonCode,
+    packet: PacketType,
+    version: ProtocolVersion,
+) -> Result<(), Violation> {
     if code.is_valid_in(packet, version) {
         return Ok(());
     }
     Err(match version {
         ProtocolVersion::V311 if matches!(packet, PacketType::ConnAck | PacketType::SubAck) => {
-            Violation::ReservedReturnCode { packet, code: code.0 }
+            Violation::ReservedReturnCode {
+                packet,
+                code: code.0,
+            }
         }
         ProtocolVersion::V311 => Violation::NotInV311 {
             what: "reason codes",
             packet,
         },
-        ProtocolVersion::V5 => Violation::InvalidReasonCode { packet, code: code.0 },
+        ProtocolVersion::V5 => Violation::InvalidReasonCode {
+            packet,
+            code: code.0,
+        },
     })
 }

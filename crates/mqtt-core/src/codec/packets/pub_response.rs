@@ -33,27 +33,43 @@ impl<'a> PubResponse<'a> {
         }
     }
 
-    pub(crate) fn decode<S: SpanSink>(r: &mut Reader<'a, '_, S>, packet: PacketType) -> Result<Self, DecodeError> {
-        r.group("Variable header", "packet identifier (and 5.0 reason code and properties)", |r| {
-            let packet_id = read_packet_id(r, packet)?;
-            let mut response = PubResponse::new(packet_id);
-            // 5.0: the reason code may be left out when it is 0x00 and there are no properties, and
-            // the property length when the remaining length is 3 (§3.4.2.1, §3.4.2.2.1 and siblings).
-            if r.version.is_v5() && !r.is_empty() {
-                response.reason = read_reason_code(r, packet, "Reason code")?;
-                if !r.is_empty() {
-                    response.properties = Properties::decode(r, context(packet))?;
+    pub(crate) fn decode<S: SpanSink>(
+        r: &mut Reader<'a, '_, S>,
+        packet: PacketType,
+    ) -> Result<Self, DecodeError> {
+        r.group(
+            "Variable header",
+            "packet identifier (and 5.0 reason code and properties)",
+            |r| {
+                let packet_id = read_packet_id(r, packet)?;
+                let mut response = PubResponse::new(packet_id);
+                // 5.0: the reason code may be left out when it is 0x00 and there are no properties, and
+                // the property length when the remaining length is 3 (§3.4.2.1, §3.4.2.2.1 and siblings).
+                if r.version.is_v5() && !r.is_empty() {
+                    response.reason = read_reason_code(r, packet, "Reason code")?;
+                    if !r.is_empty() {
+                        response.properties = Properties::decode(r, context(packet))?;
+                    }
                 }
-            }
-            Ok(response)
-        })
+                Ok(response)
+            },
+        )
     }
 
-    pub(crate) fn body_len(&self, packet: PacketType, version: ProtocolVersion) -> Result<usize, EncodeError> {
+    pub(crate) fn body_len(
+        &self,
+        packet: PacketType,
+        version: ProtocolVersion,
+    ) -> Result<usize, EncodeError> {
         check_packet_id(self.packet_id, packet, version)?;
-        check_reason_code(self.reason, packet, version).map_err(|violation| EncodeError::new(violation, version))?;
+        check_reason_code(self.reason, packet, version)
+            .map_err(|violation| EncodeError::new(violation, version))?;
         let properties = encoded_len_for(&self.properties, context(packet), packet, version)?;
-        Ok(if self.is_short(version) { 2 } else { 3 + properties })
+        Ok(if self.is_short(version) {
+            2
+        } else {
+            3 + properties
+        })
     }
 
     /// 3.1.1 always, and 5.0 success without properties: just the packet identifier.

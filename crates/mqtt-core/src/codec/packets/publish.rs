@@ -48,8 +48,12 @@ impl<'a> Publish<'a> {
     }
 
     /// Reads the flags of the fixed header: DUP, QoS (3 is refused) and RETAIN.
-    pub(crate) fn decode_flags<S: SpanSink>(r: &Reader<'a, '_, S>, flags: u8) -> Result<(bool, QoS, bool), DecodeError> {
-        let qos = QoS::from_bits((flags >> 1) & 0b11).ok_or_else(|| r.error_at(Violation::PublishQos3, 0, 1))?;
+    pub(crate) fn decode_flags<S: SpanSink>(
+        r: &Reader<'a, '_, S>,
+        flags: u8,
+    ) -> Result<(bool, QoS, bool), DecodeError> {
+        let qos = QoS::from_bits((flags >> 1) & 0b11)
+            .ok_or_else(|| r.error_at(Violation::PublishQos3, 0, 1))?;
         let dup = flags & 0b1000 != 0;
         if dup && qos == QoS::AtMostOnce {
             return Err(r.error_at(Violation::DupOnQos0, 0, 1));
@@ -57,7 +61,10 @@ impl<'a> Publish<'a> {
         Ok((dup, qos, flags & 1 != 0))
     }
 
-    pub(crate) fn decode<S: SpanSink>(r: &mut Reader<'a, '_, S>, flags: u8) -> Result<Self, DecodeError> {
+    pub(crate) fn decode<S: SpanSink>(
+        r: &mut Reader<'a, '_, S>,
+        flags: u8,
+    ) -> Result<Self, DecodeError> {
         let (dup, qos, retain) = Self::decode_flags(r, flags)?;
         let (topic, packet_id, properties) = r.group(
             "Variable header",
@@ -130,8 +137,16 @@ impl<'a> Publish<'a> {
         } else {
             check_topic_name(self.topic, "Topic name").map_err(err)?;
         }
-        let properties = encoded_len_for(&self.properties, PropertyContext::Publish, PacketType::Publish, version)?;
-        Ok(string_len("Topic name", self.topic, version)? + id_len + properties + self.payload.len())
+        let properties = encoded_len_for(
+            &self.properties,
+            PropertyContext::Publish,
+            PacketType::Publish,
+            version,
+        )?;
+        Ok(string_len("Topic name", self.topic, version)?
+            + id_len
+            + properties
+            + self.payload.len())
     }
 
     pub(crate) fn write_body(&self, version: ProtocolVersion, out: &mut Vec<u8>) {

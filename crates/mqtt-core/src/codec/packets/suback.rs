@@ -24,21 +24,39 @@ pub struct SubAck<'a> {
 
 impl<'a> SubAck<'a> {
     pub(crate) fn decode<S: SpanSink>(r: &mut Reader<'a, '_, S>) -> Result<Self, DecodeError> {
-        let (packet_id, properties) = r.group("Variable header", "packet identifier (and 5.0 properties)", |r| {
-            let packet_id = read_packet_id(r, PacketType::SubAck)?;
-            Ok((packet_id, decode_if_v5(r, PropertyContext::SubAck)?))
-        })?;
-        let codes = r.group("Payload", "one code per topic filter, in the order of the SUBSCRIBE", |r| {
-            let name = if r.version.is_v5() { "Reason code" } else { "Return code" };
-            let mut codes = Vec::new();
-            while !r.is_empty() {
-                codes.push(read_reason_code(r, PacketType::SubAck, name)?);
-            }
-            if codes.is_empty() {
-                return Err(r.error_at(Violation::NoReasonCodes { packet: PacketType::SubAck }, r.pos(), 0));
-            }
-            Ok(codes)
-        })?;
+        let (packet_id, properties) = r.group(
+            "Variable header",
+            "packet identifier (and 5.0 properties)",
+            |r| {
+                let packet_id = read_packet_id(r, PacketType::SubAck)?;
+                Ok((packet_id, decode_if_v5(r, PropertyContext::SubAck)?))
+            },
+        )?;
+        let codes = r.group(
+            "Payload",
+            "one code per topic filter, in the order of the SUBSCRIBE",
+            |r| {
+                let name = if r.version.is_v5() {
+                    "Reason code"
+                } else {
+                    "Return code"
+                };
+                let mut codes = Vec::new();
+                while !r.is_empty() {
+                    codes.push(read_reason_code(r, PacketType::SubAck, name)?);
+                }
+                if codes.is_empty() {
+                    return Err(r.error_at(
+                        Violation::NoReasonCodes {
+                            packet: PacketType::SubAck,
+                        },
+                        r.pos(),
+                        0,
+                    ));
+                }
+                Ok(codes)
+            },
+        )?;
         Ok(SubAck {
             packet_id,
             properties,
@@ -47,7 +65,13 @@ impl<'a> SubAck<'a> {
     }
 
     pub(crate) fn body_len(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
-        encode_codes_len(self.packet_id, &self.properties, &self.codes, PacketType::SubAck, version)
+        encode_codes_len(
+            self.packet_id,
+            &self.properties,
+            &self.codes,
+            PacketType::SubAck,
+            version,
+        )
     }
 
     pub(crate) fn write_body(&self, version: ProtocolVersion, out: &mut Vec<u8>) {
@@ -65,10 +89,14 @@ pub(crate) fn encode_codes_len(
 ) -> Result<usize, EncodeError> {
     check_packet_id(packet_id, packet, version)?;
     if codes.is_empty() {
-        return Err(EncodeError::new(Violation::NoReasonCodes { packet }, version));
+        return Err(EncodeError::new(
+            Violation::NoReasonCodes { packet },
+            version,
+        ));
     }
     for &code in codes {
-        check_reason_code(code, packet, version).map_err(|violation| EncodeError::new(violation, version))?;
+        check_reason_code(code, packet, version)
+            .map_err(|violation| EncodeError::new(violation, version))?;
     }
     let context = if packet == PacketType::SubAck {
         PropertyContext::SubAck

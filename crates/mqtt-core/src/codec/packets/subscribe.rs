@@ -56,7 +56,9 @@ impl SubscriptionOptions {
     }
 
     fn has_v5_options(&self) -> bool {
-        self.no_local || self.retain_as_published || self.retain_handling != RetainHandling::SendOnSubscribe
+        self.no_local
+            || self.retain_as_published
+            || self.retain_handling != RetainHandling::SendOnSubscribe
     }
 
     /// Parses the options byte, refusing reserved bits and values.
@@ -120,55 +122,71 @@ pub struct Subscribe<'a> {
 
 impl<'a> Subscribe<'a> {
     pub(crate) fn decode<S: SpanSink>(r: &mut Reader<'a, '_, S>) -> Result<Self, DecodeError> {
-        let (packet_id, properties) = r.group("Variable header", "packet identifier (and 5.0 properties)", |r| {
-            let packet_id = read_packet_id(r, PacketType::Subscribe)?;
-            Ok((packet_id, decode_if_v5(r, PropertyContext::Subscribe)?))
-        })?;
-        let filters = r.group("Payload", "topic filters, each followed by its options byte", |r| {
-            let mut filters = Vec::new();
-            while !r.is_empty() {
-                let start = r.pos();
-                let filter = r.string("Topic filter")?;
-                let filter_end = r.pos();
-                check_topic_filter(filter, r.version)
-                    .map_err(|violation| r.error_at(violation, start, filter_end - start))?;
-                let options_at = r.pos();
-                let byte = r.u8("Subscription options")?;
-                let options =
-                    SubscriptionOptions::parse(byte, r.version).map_err(|violation| r.error_at(violation, options_at, 1))?;
-                if options.no_local && r.version.is_v5() && shared(filter).is_some() {
+        let (packet_id, properties) = r.group(
+            "Variable header",
+            "packet identifier (and 5.0 properties)",
+            |r| {
+                let packet_id = read_packet_id(r, PacketType::Subscribe)?;
+                Ok((packet_id, decode_if_v5(r, PropertyContext::Subscribe)?))
+            },
+        )?;
+        let filters = r.group(
+            "Payload",
+            "topic filters, each followed by its options byte",
+            |r| {
+                let mut filters = Vec::new();
+                while !r.is_empty() {
+                    let start = r.pos();
+                    let filter = r.string("Topic filter")?;
+                    let filter_end = r.pos();
+                    check_topic_filter(filter, r.version)
+                        .map_err(|violation| r.error_at(violation, start, filter_end - start))?;
+                    let options_at = r.pos();
+                    let byte = r.u8("Subscription options")?;
+                    let options = SubscriptionOptions::parse(byte, r.version)
+                        .map_err(|violation| r.error_at(violation, options_at, 1))?;
+                    if options.no_local && r.version.is_v5() && shared(filter).is_some() {
+                        return Err(r.error_at(
+                            Violation::NoLocalOnSharedSubscription {
+                                filter: filter.to_string(),
+                            },
+                            options_at,
+                            1,
+                        ));
+                    }
+                    let version = r.version;
+                    r.sink.leaf(start, filter_end, || {
+                        Field::new(
+                            "Topic filter",
+                            format!("{filter:?}"),
+                            "'+' matches one level, '#' the rest",
+                        )
+                    });
+                    r.sink.leaf(options_at, r.pos(), || {
+                        Field::new(
+                            if version.is_v5() {
+                                "Subscription options"
+                            } else {
+                                "Requested QoS"
+                            },
+                            options.describe(version),
+                            "highest QoS to deliver at; the broker may grant less",
+                        )
+                    });
+                    filters.push(Subscription { filter, options });
+                }
+                if filters.is_empty() {
                     return Err(r.error_at(
-                        Violation::NoLocalOnSharedSubscription {
-                            filter: filter.to_string(),
+                        Violation::NoTopicFilters {
+                            packet: PacketType::Subscribe,
                         },
-                        options_at,
-                        1,
+                        r.pos(),
+                        0,
                     ));
                 }
-                let version = r.version;
-                r.sink.leaf(start, filter_end, || {
-                    Field::new("Topic filter", format!("{filter:?}"), "'+' matches one level, '#' the rest")
-                });
-                r.sink.leaf(options_at, r.pos(), || {
-                    Field::new(
-                        if version.is_v5() { "Subscription options" } else { "Requested QoS" },
-                        options.describe(version),
-                        "highest QoS to deliver at; the broker may grant less",
-                    )
-                });
-                filters.push(Subscription { filter, options });
-            }
-            if filters.is_empty() {
-                return Err(r.error_at(
-                    Violation::NoTopicFilters {
-                        packet: PacketType::Subscribe,
-                    },
-                    r.pos(),
-                    0,
-                ));
-            }
-            Ok(filters)
-        })?;
+                Ok(filters)
+            },
+        )?;
         Ok(Subscribe {
             packet_id,
             properties,
@@ -184,7 +202,12 @@ impl<'a> Subscribe<'a> {
                 packet: PacketType::Subscribe,
             }));
         }
-        let mut len = 2 + encoded_len_for(&self.properties, PropertyContext::Subscribe, PacketType::Subscribe, version)?;
+        let mut len = 2 + encoded_len_for(
+            &self.properties,
+            PropertyContext::Subscribe,
+            PacketType::Subscribe,
+            version,
+        )?;
         for subscription in &self.filters {
             check_topic_filter(subscription.filter, version).map_err(err)?;
             if !version.is_v5() && subscription.options.has_v5_options() {
@@ -193,7 +216,10 @@ impl<'a> Subscribe<'a> {
                     packet: PacketType::Subscribe,
                 }));
             }
-            if subscription.options.no_local && version.is_v5() && shared(subscription.filter).is_some() {
+            if subscription.options.no_local
+                && version.is_v5()
+                && shared(subscription.filter).is_some()
+            {
                 return Err(err(Violation::NoLocalOnSharedSubscription {
                     filter: subscription.filter.to_string(),
                 }));

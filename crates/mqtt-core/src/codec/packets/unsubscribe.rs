@@ -26,18 +26,27 @@ pub struct Unsubscribe<'a> {
 
 impl<'a> Unsubscribe<'a> {
     pub(crate) fn decode<S: SpanSink>(r: &mut Reader<'a, '_, S>) -> Result<Self, DecodeError> {
-        let (packet_id, properties) = r.group("Variable header", "packet identifier (and 5.0 properties)", |r| {
-            let packet_id = read_packet_id(r, PacketType::Unsubscribe)?;
-            Ok((packet_id, decode_if_v5(r, PropertyContext::Unsubscribe)?))
-        })?;
+        let (packet_id, properties) = r.group(
+            "Variable header",
+            "packet identifier (and 5.0 properties)",
+            |r| {
+                let packet_id = read_packet_id(r, PacketType::Unsubscribe)?;
+                Ok((packet_id, decode_if_v5(r, PropertyContext::Unsubscribe)?))
+            },
+        )?;
         let filters = r.group("Payload", "the topic filters to remove", |r| {
             let mut filters = Vec::new();
             while !r.is_empty() {
                 let start = r.pos();
                 let filter = r.string("Topic filter")?;
-                check_topic_filter(filter, r.version).map_err(|violation| r.error_at(violation, start, r.pos() - start))?;
+                check_topic_filter(filter, r.version)
+                    .map_err(|violation| r.error_at(violation, start, r.pos() - start))?;
                 r.sink.leaf(start, r.pos(), || {
-                    Field::new("Topic filter", format!("{filter:?}"), "compared character by character with existing subscriptions")
+                    Field::new(
+                        "Topic filter",
+                        format!("{filter:?}"),
+                        "compared character by character with existing subscriptions",
+                    )
                 });
                 filters.push(filter);
             }
@@ -69,10 +78,15 @@ impl<'a> Unsubscribe<'a> {
                 version,
             ));
         }
-        let mut len =
-            2 + encoded_len_for(&self.properties, PropertyContext::Unsubscribe, PacketType::Unsubscribe, version)?;
+        let mut len = 2 + encoded_len_for(
+            &self.properties,
+            PropertyContext::Unsubscribe,
+            PacketType::Unsubscribe,
+            version,
+        )?;
         for filter in &self.filters {
-            check_topic_filter(filter, version).map_err(|violation| EncodeError::new(violation, version))?;
+            check_topic_filter(filter, version)
+                .map_err(|violation| EncodeError::new(violation, version))?;
             len += string_len("Topic filter", filter, version)?;
         }
         Ok(len)
