@@ -22,6 +22,8 @@ pub struct DecodeError {
     pub offset: usize,
     /// How many bytes are at fault (at least 1 where there are bytes to blame).
     pub len: usize,
+    /// When the fault is in some bits of one byte (flags): those bits, as (highest, lowest).
+    pub bits: Option<(u8, u8)>,
     /// The rule broken, in the edition the decoder was reading.
     pub rule: Option<Rule>,
 }
@@ -34,8 +36,15 @@ impl DecodeError {
             violation,
             offset,
             len,
+            bits: None,
             rule,
         }
+    }
+
+    /// Blames bits `high..=low` of the byte at `offset` (a flag inside a flags byte).
+    pub fn in_bits(mut self, high: u8, low: u8) -> Self {
+        self.bits = Some((high, low));
+        self
     }
 }
 

@@ -17,6 +17,7 @@ mod reader;
 mod reason_code;
 pub mod span;
 mod stream;
+mod summary;
 mod varint;
 mod version;
 mod writer;
@@ -232,18 +233,47 @@ pub fn decode(
     decode_with(bytes, version, &mut NoSpans)
 }
 
-/// Like [`decode`], recording every field's byte span into `spans`. After an error the spans decoded
-/// so far are kept, with the open groups closed at the failure.
+/// Like [`decode`], replacing the contents of `spans` with every field's byte span. After an error the
+/// spans decoded so far are kept, with the open groups closed at the failure; for an incomplete packet
+/// (`Ok(None)`) the fields that have arrived are recorded.
 pub fn decode_traced<'a>(
     bytes: &'a [u8],
     version: ProtocolVersion,
     spans: &mut Spans,
 ) -> Result<Option<(Packet<'a>, usize)>, DecodeError> {
+    spans.clear();
     let result = decode_with(bytes, version, spans);
-    if let Err(error) = &result {
-        spans.close_all(error.offset + error.len);
+    match &result {
+        Err(error) => spans.close_all(error.offset + error.len),
+        Ok(None) => trace_partial(bytes, version, spans),
+        Ok(Some(_)) => {}
     }
     result
+}
+
+/// Records the fields of a packet that has not fully arrived, as far as its bytes go, so a viewer can
+/// show what is there. The outcome of this decode is irrelevant: the packet is incomplete.
+fn trace_partial(bytes: &[u8], version: ProtocolVersion, spans: &mut Spans) {
+    spans.clear();
+    let Some(&first_byte) = bytes.first() else {
+        return;
+    };
+    match fixed_header(bytes, version) {
+        Ok(Some(header)) => {
+            let _ = decode_body(bytes, &header, version, spans);
+        }
+        _ => record_fixed_header(
+            spans,
+            // The remaining length has not fully arrived: show byte 0 only.
+            &FixedHeader {
+                first_byte,
+                remaining_len: 0,
+                header_len: 1,
+            },
+            PacketType::from_nibble(first_byte >> 4),
+        ),
+    }
+    spans.close_all(bytes.len());
 }
 
 pub(crate) fn decode_with<'a, S: SpanSink>(
@@ -257,8 +287,21 @@ pub(crate) fn decode_with<'a, S: SpanSink>(
     let Some(packet_bytes) = bytes.get(..header.packet_len()) else {
         return Ok(None);
     };
-    let packet_type = check_first_byte(&header, version)?;
-    record_fixed_header(sink, &header, packet_type);
+    let packet = decode_body(packet_bytes, &header, version, sink)?;
+    Ok(Some((packet, header.packet_len())))
+}
+
+/// Decodes one packet whose fixed header is `header`. `packet_bytes` is the whole packet — or, for a
+/// partial trace, as much of it as has arrived, in which case the fields past the end are "truncated".
+fn decode_body<'a, S: SpanSink>(
+    packet_bytes: &'a [u8],
+    header: &FixedHeader,
+    version: ProtocolVersion,
+    sink: &mut S,
+) -> Result<Packet<'a>, DecodeError> {
+    // Record byte 0 before judging it, so a viewer can show what a refused type or flags byte says.
+    record_fixed_header(sink, header, PacketType::from_nibble(header.type_nibble()));
+    let packet_type = check_first_byte(header, version)?;
     let mut r = Reader::new(packet_bytes, header.header_len, version, sink);
     let packet = match packet_type {
         PacketType::Connect => Packet::Connect(Connect::decode(&mut r)?),
@@ -288,7 +331,7 @@ pub(crate) fn decode_with<'a, S: SpanSink>(
             count,
         ));
     }
-    Ok(Some((packet, header.packet_len())))
+    Ok(packet)
 }
 
 /// Checks the packet type and the fixed flags of byte 0.
@@ -296,10 +339,11 @@ fn check_first_byte(
     header: &FixedHeader,
     version: ProtocolVersion,
 ) -> Result<PacketType, DecodeError> {
-    let packet_type = PacketType::from_nibble(header.type_nibble())
-        .ok_or_else(|| DecodeError::new(Violation::ReservedPacketType, 0, 1, version))?;
+    let packet_type = PacketType::from_nibble(header.type_nibble()).ok_or_else(|| {
+        DecodeError::new(Violation::ReservedPacketType, 0, 1, version).in_bits(7, 4)
+    })?;
     if packet_type == PacketType::Auth && version == ProtocolVersion::V311 {
-        return Err(DecodeError::new(Violation::AuthNotInV311, 0, 1, version));
+        return Err(DecodeError::new(Violation::AuthNotInV311, 0, 1, version).in_bits(7, 4));
     }
     if let Some(expected) = packet_type.required_flags() {
         if header.flags() != expected {
@@ -312,13 +356,18 @@ fn check_first_byte(
                 0,
                 1,
                 version,
-            ));
+            )
+            .in_bits(3, 0));
         }
     }
     Ok(packet_type)
 }
 
-fn record_fixed_header<S: SpanSink>(sink: &mut S, header: &FixedHeader, packet_type: PacketType) {
+fn record_fixed_header<S: SpanSink>(
+    sink: &mut S,
+    header: &FixedHeader,
+    packet_type: Option<PacketType>,
+) {
     let group = sink.open(0, || {
         Field::new(
             "Fixed header",
@@ -326,28 +375,40 @@ fn record_fixed_header<S: SpanSink>(sink: &mut S, header: &FixedHeader, packet_t
             "in every packet: type and flags in byte 0, then the remaining length",
         )
     });
-    sink.leaf(0, 1, || {
-        Field::new(
+    sink.bits(0, 7, 4, || match packet_type {
+        Some(packet_type) => Field::new(
             "Packet type",
             format!("{} ({})", packet_type.name(), packet_type as u8),
             packet_type.explain(),
-        )
+        ),
+        None => Field::new(
+            "Packet type",
+            format!("reserved ({})", header.type_nibble()),
+            "type 0 is reserved: no MQTT packet uses it",
+        ),
     });
     let flags = header.flags();
-    sink.leaf(0, 1, || match packet_type {
-        PacketType::Publish => Field::new(
+    sink.bits(0, 3, 0, || match packet_type {
+        Some(PacketType::Publish) => Field::new(
             "Flags",
             format!("DUP {} · QoS {} · RETAIN {}", (flags >> 3) & 1, (flags >> 1) & 3, flags & 1),
             "DUP = may be a resend; QoS = delivery guarantee; RETAIN = broker keeps it for new subscribers",
         ),
-        _ => Field::new("Flags", format!("{flags:04b}"), "reserved: fixed by the specification for this type"),
+        Some(PacketType::PubRel | PacketType::Subscribe | PacketType::Unsubscribe) => Field::new(
+            "Flags",
+            format!("{flags:04b}"),
+            "reserved: must be 0010 for PUBREL, SUBSCRIBE and UNSUBSCRIBE",
+        ),
+        _ => Field::new("Flags", format!("{flags:04b}"), "reserved: must be 0000 for this packet type"),
     });
-    sink.leaf(1, header.header_len, || {
-        Field::new(
-            "Remaining length",
-            format!("{} bytes", header.remaining_len),
-            "length of the rest of the packet; 7 bits per byte, high bit = more bytes follow",
-        )
-    });
+    if header.header_len > 1 {
+        sink.leaf(1, header.header_len, || {
+            Field::new(
+                "Remaining length",
+                format!("{} bytes", header.remaining_len),
+                "length of the rest of the packet; 7 bits per byte, high bit = more bytes follow",
+            )
+        });
+    }
     sink.close(group, header.header_len);
 }

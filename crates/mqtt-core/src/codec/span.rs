@@ -40,6 +40,9 @@ pub struct Span {
     pub len: usize,
     /// Nesting depth: 0 for the top-level parts (fixed header, variable header, payload).
     pub depth: u8,
+    /// For a field packed into part of one byte (packet type, flags, connect flags): its bits, as
+    /// (highest, lowest), e.g. `(7, 4)` for the packet type nibble.
+    pub bits: Option<(u8, u8)>,
     /// What the field is.
     pub field: Field,
 }
@@ -65,6 +68,8 @@ pub trait SpanSink {
     fn open(&mut self, start: usize, field: impl FnOnce() -> Field) -> usize;
     /// Closes the group `token` at `end`.
     fn close(&mut self, token: usize, end: usize);
+    /// A field made of bits `high..=low` of the byte at `at`.
+    fn bits(&mut self, at: usize, high: u8, low: u8, field: impl FnOnce() -> Field);
 }
 
 /// The sink that records nothing: plain, fast decoding.
@@ -80,6 +85,8 @@ impl SpanSink for NoSpans {
     }
     #[inline(always)]
     fn close(&mut self, _: usize, _: usize) {}
+    #[inline(always)]
+    fn bits(&mut self, _: usize, _: u8, _: u8, _: impl FnOnce() -> Field) {}
 }
 
 /// The sink that records every field, in pre-order with depths.
@@ -113,11 +120,41 @@ impl Spans {
         }
     }
 
-    /// The deepest span containing `offset` (the field a byte belongs to).
+    /// Every span containing `offset`, outermost first, with its index: a byte can belong to several
+    /// fields at once (byte 0 holds both the packet type and the flags).
+    pub fn fields_at(&self, offset: usize) -> impl Iterator<Item = (usize, &Span)> + '_ {
+        self.spans
+            .iter()
+            .enumerate()
+            .filter(move |(_, span)| span.contains(offset))
+    }
+
+    /// The field a decode error blames: the one covering exactly the error's bits when it names bits
+    /// (a wrong flag), else the deepest field at the error's offset.
+    pub fn field_for_error(&self, error: &super::DecodeError) -> Option<usize> {
+        error
+            .bits
+            .and_then(|bits| {
+                self.fields_at(error.offset)
+                    .filter(|(_, span)| span.bits == Some(bits))
+                    .map(|(index, _)| index)
+                    .last()
+            })
+            .or_else(|| self.innermost_at(error.offset))
+    }
+
+    /// Forgets everything recorded.
+    pub fn clear(&mut self) {
+        self.spans.clear();
+        self.open.clear();
+    }
+
+    /// The deepest span containing `offset` (the field a byte belongs to); among fields sharing the byte
+    /// at the same depth (bit fields), the first.
     pub fn innermost_at(&self, offset: usize) -> Option<usize> {
         let mut best: Option<(usize, u8)> = None;
         for (index, span) in self.spans.iter().enumerate() {
-            if span.contains(offset) && best.is_none_or(|(_, depth)| span.depth >= depth) {
+            if span.contains(offset) && best.is_none_or(|(_, depth)| span.depth > depth) {
                 best = Some((index, span.depth));
             }
         }
@@ -132,8 +169,16 @@ impl SpanSink for Spans {
             start,
             len: end.saturating_sub(start),
             depth,
+            bits: None,
             field: field(),
         });
+    }
+
+    fn bits(&mut self, at: usize, high: u8, low: u8, field: impl FnOnce() -> Field) {
+        self.leaf(at, at + 1, field);
+        if let Some(span) = self.spans.last_mut() {
+            span.bits = Some((high, low));
+        }
     }
 
     fn open(&mut self, start: usize, field: impl FnOnce() -> Field) -> usize {

@@ -28,17 +28,22 @@ impl<'a> ConnAck<'a> {
         r.group("Variable header", "acknowledge flags, the verdict (and 5.0 properties)", |r| {
             let at = r.pos();
             let flags = r.u8("Acknowledge flags")?;
-            if flags & 0xFE != 0 {
-                return Err(r.error_at(Violation::ConnAckReservedFlags { found: flags }, at, 1));
-            }
             let session_present = flags & 1 != 0;
-            r.sink.leaf(at, r.pos(), || {
+            r.sink.bits(at, 7, 1, || {
+                Field::new("Reserved", format!("{:07b}", flags >> 1), "bits 7-1: reserved, must be 0")
+            });
+            r.sink.bits(at, 0, 0, || {
                 Field::new(
                     "Session present",
                     format!("{}", u8::from(session_present)),
                     "1 = the broker still had this client's session (subscriptions, queued messages)",
                 )
             });
+            if flags & 0xFE != 0 {
+                return Err(r
+                    .error_at(Violation::ConnAckReservedFlags { found: flags }, at, 1)
+                    .in_bits(7, 1));
+            }
             let name = if r.version.is_v5() { "Reason code" } else { "Return code" };
             let code_at = r.pos();
             let code = read_reason_code(r, PacketType::ConnAck, name)?;

@@ -249,27 +249,8 @@ impl<'a> Connect<'a> {
 fn read_flags<S: SpanSink>(r: &mut Reader<'_, '_, S>) -> Result<u8, DecodeError> {
     let at = r.pos();
     let flags = r.u8("Connect flags")?;
-    let fail = |r: &Reader<'_, '_, S>, violation| Err(r.error_at(violation, at, 1));
-    if flags & FLAG_RESERVED != 0 {
-        return fail(r, Violation::ConnectReservedFlag);
-    }
     let will_qos = (flags >> 3) & 0b11;
-    if flags & FLAG_WILL == 0 {
-        if will_qos != 0 {
-            return fail(r, Violation::WillQosWithoutWill);
-        }
-        if flags & FLAG_WILL_RETAIN != 0 {
-            return fail(r, Violation::WillRetainWithoutWill);
-        }
-    } else if will_qos == 3 {
-        return fail(r, Violation::WillQos3);
-    }
-    if r.version == ProtocolVersion::V311
-        && flags & FLAG_PASSWORD != 0
-        && flags & FLAG_USERNAME == 0
-    {
-        return fail(r, Violation::PasswordWithoutUsername);
-    }
+    // Record the bits before judging them, so a refused combination is still shown bit by bit.
     let group = r.sink.open(at, || {
         Field::new(
             "Connect flags",
@@ -283,51 +264,77 @@ fn read_flags<S: SpanSink>(r: &mut Reader<'_, '_, S>) -> Result<u8, DecodeError>
     } else {
         "Clean session"
     };
-    r.sink.leaf(at, at + 1, || {
+    r.sink.bits(at, 7, 7, || {
         Field::new(
             "User name flag",
             format!("{}", bit(FLAG_USERNAME)),
             "bit 7: a user name follows in the payload",
         )
     });
-    r.sink.leaf(at, at + 1, || {
+    r.sink.bits(at, 6, 6, || {
         Field::new(
             "Password flag",
             format!("{}", bit(FLAG_PASSWORD)),
             "bit 6: a password follows in the payload",
         )
     });
-    r.sink.leaf(at, at + 1, || {
+    r.sink.bits(at, 5, 5, || {
         Field::new(
             "Will retain",
             format!("{}", bit(FLAG_WILL_RETAIN)),
             "bit 5: the broker retains the will when it publishes it",
         )
     });
-    r.sink.leaf(at, at + 1, || {
+    r.sink.bits(at, 4, 3, || {
         Field::new(
             "Will QoS",
             format!("{will_qos}"),
             "bits 4-3: QoS the will is published with",
         )
     });
-    r.sink.leaf(at, at + 1, || {
+    r.sink.bits(at, 2, 2, || {
         Field::new(
             "Will flag",
             format!("{}", bit(FLAG_WILL)),
             "bit 2: a will (topic + message) follows; published if the client vanishes",
         )
     });
-    r.sink.leaf(at, at + 1, || Field {
+    r.sink.bits(at, 1, 1, || Field {
         name: clean_name.into(),
         value: format!("{}", bit(FLAG_CLEAN)),
         explain: "bit 1: 1 = start a fresh session, 0 = resume the stored one (queued messages, subscriptions)"
             .into(),
     });
-    r.sink.leaf(at, at + 1, || {
-        Field::new("Reserved", String::from("0"), "bit 0: reserved, must be 0")
+    r.sink.bits(at, 0, 0, || {
+        Field::new(
+            "Reserved",
+            format!("{}", bit(FLAG_RESERVED)),
+            "bit 0: reserved, must be 0",
+        )
     });
     r.sink.close(group, at + 1);
+    let fail = |r: &Reader<'_, '_, S>, violation, (high, low)| {
+        Err(r.error_at(violation, at, 1).in_bits(high, low))
+    };
+    if flags & FLAG_RESERVED != 0 {
+        return fail(r, Violation::ConnectReservedFlag, (0, 0));
+    }
+    if flags & FLAG_WILL == 0 {
+        if will_qos != 0 {
+            return fail(r, Violation::WillQosWithoutWill, (4, 3));
+        }
+        if flags & FLAG_WILL_RETAIN != 0 {
+            return fail(r, Violation::WillRetainWithoutWill, (5, 5));
+        }
+    } else if will_qos == 3 {
+        return fail(r, Violation::WillQos3, (4, 3));
+    }
+    if r.version == ProtocolVersion::V311
+        && flags & FLAG_PASSWORD != 0
+        && flags & FLAG_USERNAME == 0
+    {
+        return fail(r, Violation::PasswordWithoutUsername, (6, 6));
+    }
     Ok(flags)
 }
 

@@ -53,10 +53,10 @@ impl<'a> Publish<'a> {
         flags: u8,
     ) -> Result<(bool, QoS, bool), DecodeError> {
         let qos = QoS::from_bits((flags >> 1) & 0b11)
-            .ok_or_else(|| r.error_at(Violation::PublishQos3, 0, 1))?;
+            .ok_or_else(|| r.error_at(Violation::PublishQos3, 0, 1).in_bits(3, 0))?;
         let dup = flags & 0b1000 != 0;
         if dup && qos == QoS::AtMostOnce {
-            return Err(r.error_at(Violation::DupOnQos0, 0, 1));
+            return Err(r.error_at(Violation::DupOnQos0, 0, 1).in_bits(3, 0));
         }
         Ok((dup, qos, flags & 1 != 0))
     }
