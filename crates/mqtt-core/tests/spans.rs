@@ -113,12 +113,19 @@ fn a_malformed_field_closes_its_groups_at_the_failure() {
 #[test]
 fn an_error_in_a_flag_points_at_that_flag() {
     let mut spans = Spans::new();
-    let error = decode_traced(&bytes("36 03 00 01 61"), ProtocolVersion::V311, &mut spans).expect_err("QoS 3");
-    let field = spans.field_for_error(&error).map(|i| &*spans.as_slice()[i].field.name);
+    let error = decode_traced(&bytes("36 03 00 01 61"), ProtocolVersion::V311, &mut spans)
+        .expect_err("QoS 3");
+    let field = spans
+        .field_for_error(&error)
+        .map(|i| &*spans.as_slice()[i].field.name);
     assert_eq!(field, Some("Flags"));
     // CONNECT with the reserved connect flag set: the "Reserved" bit, not the whole byte.
     let connect = bytes("10 0d 00 04 4d 51 54 54 04 03 00 3c 00 01 63");
-    let error = decode_traced(&connect, ProtocolVersion::V311, &mut spans).expect_err("reserved bit");
+    let error =
+        decode_traced(&connect, ProtocolVersion::V311, &mut spans).expect_err("reserved bit");
     let field = spans.field_for_error(&error).map(|i| &spans.as_slice()[i]);
-    assert_eq!(field.map(|span| (&*span.field.name, span.bits)), Some(("Reserved", Some((0, 0)))));
+    assert_eq!(
+        field.map(|span| (&*span.field.name, span.bits)),
+        Some(("Reserved", Some((0, 0))))
+    );
 }
