@@ -1,0 +1,208 @@
+//! The decoded fields as an ARIA tree: name, value, bytes and a one-line explanation per field.
+//!
+//! It follows the WAI-ARIA tree view pattern so it works from the keyboard: one tab stop (the pinned
+//! or first row), arrow keys to move, Left/Right to close and open groups. Focusing a row pins it,
+//! which lights its bytes exactly like hovering does.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+use yew::prelude::*;
+
+use super::span_label;
+use crate::inspector::highlight::Pointer;
+use crate::inspector::inspection::PacketView;
+use crate::inspector::tree::{navigate, visible, Nav, NavKey, Row};
+
+#[derive(Properties, PartialEq)]
+pub struct FieldTreeProps {
+    /// The packet whose fields are shown.
+    pub packet: Rc<PacketView>,
+    /// Tree rows parallel to its spans.
+    pub rows: Rc<[Row]>,
+    /// Collapsed groups.
+    pub collapsed: Rc<BTreeSet<usize>>,
+    /// The row to mark.
+    pub highlighted: Option<usize>,
+    /// The row a decode error points into.
+    pub error_at: Option<usize>,
+    /// The row that takes the tab stop.
+    pub tab_stop: usize,
+    /// The pointer moved onto a row, or off the tree.
+    pub on_hover: Callback<Option<Pointer>>,
+    /// A row was focused (clicked or reached with the keyboard).
+    pub on_pin: Callback<Option<Pointer>>,
+    /// A group was collapsed (`true`) or expanded.
+    pub on_collapse: Callback<(usize, bool)>,
+}
+
+/// The field tree.
+#[function_component(FieldTree)]
+pub fn field_tree(props: &FieldTreeProps) -> Html {
+    let tree_ref = use_node_ref();
+    let on_leave = props.on_hover.reform(|_: MouseEvent| None);
+    let shown = visible(&props.rows, &props.collapsed);
+    html! {
+        <div class="field-tree" role="tree" data-testid="field-tree" aria-label="Decoded fields"
+            ref={tree_ref.clone()} onmouseleave={on_leave}>
+            { for shown.into_iter().map(|index| html! {
+                // Keyed by span index, so opening and closing groups keeps the focused row's element
+                // (and with it the keyboard focus).
+                <FieldRow
+                    key={index}
+                    {index}
+                    packet={props.packet.clone()}
+                    rows={props.rows.clone()}
+                    collapsed={props.collapsed.clone()}
+                    lit={props.highlighted == Some(index)}
+                    failed={props.error_at == Some(index)}
+                    tab_stop={props.tab_stop == index}
+                    tree_ref={tree_ref.clone()}
+                    on_hover={props.on_hover.clone()}
+                    on_pin={props.on_pin.clone()}
+                    on_collapse={props.on_collapse.clone()}
+                />
+            }) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FieldRowProps {
+    /// Index of the span (and row) shown.
+    index: usize,
+    packet: Rc<PacketView>,
+    rows: Rc<[Row]>,
+    collapsed: Rc<BTreeSet<usize>>,
+    lit: bool,
+    failed: bool,
+    tab_stop: bool,
+    tree_ref: NodeRef,
+    on_hover: Callback<Option<Pointer>>,
+    on_pin: Callback<Option<Pointer>>,
+    on_collapse: Callback<(usize, bool)>,
+}
+
+/// One tree item. A component of its own so that only rows whose marking changed render again.
+#[function_component(FieldRow)]
+fn field_row(props: &FieldRowProps) -> Html {
+    let index = props.index;
+    let (Some(span), Some(row)) = (
+        props.packet.spans.as_slice().get(index),
+        props.rows.get(index),
+    ) else {
+        return Html::default();
+    };
+    let (lit, failed) = (props.lit, props.failed);
+    let collapsed = props.collapsed.contains(&index);
+    let expanded = row
+        .has_children
+        .then_some(if collapsed { "false" } else { "true" });
+    let on_enter = props
+        .on_hover
+        .reform(move |_: MouseEvent| Some(Pointer::Field(index)));
+    let on_focus = props
+        .on_pin
+        .reform(move |_: FocusEvent| Some(Pointer::Field(index)));
+    let on_toggle = {
+        let on_collapse = props.on_collapse.clone();
+        Callback::from(move |event: MouseEvent| {
+            event.stop_propagation();
+            on_collapse.emit((index, !collapsed));
+        })
+    };
+    let on_key = {
+        let (rows, collapsed_set) = (props.rows.clone(), props.collapsed.clone());
+        let (on_collapse, tree_ref) = (props.on_collapse.clone(), props.tree_ref.clone());
+        let has_children = row.has_children;
+        Callback::from(move |event: KeyboardEvent| {
+            let key = event.key();
+            if (key == "Enter" || key == " ") && has_children {
+                event.prevent_default();
+                on_collapse.emit((index, !collapsed));
+                return;
+            }
+            let Some(nav_key) = NavKey::from_key(&key) else {
+                return;
+            };
+            event.prevent_default();
+            match navigate(&rows, &collapsed_set, index, nav_key) {
+                Nav::Focus(target) => focus_row(&tree_ref, target),
+                Nav::Expand(group) => on_collapse.emit((group, false)),
+                Nav::Collapse(group) => on_collapse.emit((group, true)),
+                Nav::Stay => {}
+            }
+        })
+    };
+    let explain_id = format!("field-{index}-explain");
+    html! {
+        // The explanation sits beside the tree item, not inside it: the item's text (and accessible
+        // name) stays "name value bytes", and the explanation is its description. Otherwise a search
+        // for the "Topic name" item would also find the group whose explanation mentions a topic name.
+        <div
+            role="none"
+            class={classes!("field", row.has_children.then_some("group"), lit.then_some("lit"), failed.then_some("error"))}
+            style={format!("--depth: {}", row.depth)}
+        >
+            <div
+                role="treeitem"
+                class="field-item"
+                data-index={index.to_string()}
+                data-start={span.start.to_string()}
+                data-len={span.len.to_string()}
+                data-highlighted={if lit { "true" } else { "false" }}
+                data-error={failed.then_some("true")}
+                aria-level={(usize::from(row.depth) + 1).to_string()}
+                aria-posinset={row.position.to_string()}
+                aria-setsize={row.siblings.to_string()}
+                aria-expanded={expanded}
+                aria-selected={if lit { "true" } else { "false" }}
+                aria-describedby={explain_id.clone()}
+                tabindex={if props.tab_stop { "0" } else { "-1" }}
+                onmouseenter={on_enter.clone()}
+                onfocus={on_focus}
+                onkeydown={on_key}
+            >
+                <span class="field-toggle" aria-hidden="true" onclick={on_toggle}>
+                    { if !row.has_children { "" } else if collapsed { "▸" } else { "▾" } }
+                </span>
+                // Spaces between the parts keep the item's text readable ("Topic name "a/b" bytes
+                // 2–6") for copying and for tests; in a grid they take no room.
+                { " " }
+                <span class="field-name">{ span.field.name.as_ref() }</span>
+                { " " }
+                if !span.field.value.is_empty() {
+                    <span class="field-value">{ &span.field.value }</span>
+                    { " " }
+                }
+                <span class="field-bytes">
+                    if failed {
+                        <span class="field-error-badge">{ "✕ decoding failed here · " }</span>
+                    }
+                    { span_label(span) }
+                </span>
+            </div>
+            <div class="field-explain" id={explain_id} aria-hidden="true" onmouseenter={on_enter}>
+                { span.field.explain.as_ref() }
+            </div>
+        </div>
+    }
+}
+
+/// Moves keyboard focus to row `index` (its focus handler then pins it).
+fn focus_row(tree_ref: &NodeRef, index: usize) {
+    let target = tree_ref
+        .cast::<Element>()
+        .and_then(|tree| {
+            tree.query_selector(&format!("[data-index=\"{index}\"]"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|element| element.dyn_into::<HtmlElement>().ok());
+    if let Some(element) = target {
+        // Focusing can only fail for detached elements; there is nothing to do about that here.
+        let _ = element.focus();
+    }
+}
