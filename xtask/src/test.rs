@@ -1,0 +1,106 @@
+//! `cargo xtask test`: everything CI checks, in the order that fails cheapest first.
+//!
+//! Formatting and lints run before anything slow; host tests before the cross builds; the browser
+//! tests last, because they need the release build. `.ci/run` runs exactly this, so a green
+//! `cargo xtask test` on a laptop means a green CI.
+
+use crate::cmd::Cmd;
+use crate::error::Result;
+use crate::steps::{run_all, step};
+use crate::tools::{Tools, CHROMIUM};
+
+/// Runs every check in order and fails fast.
+pub fn run_all_checks() -> Result {
+    let steps = vec![
+        step("ensure tools", || Tools::new().for_test()),
+        step("rustfmt", || cargo(&["fmt", "--all", "--", "--check"])),
+        step("clippy (host, all targets)", || {
+            cargo(&[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])
+        }),
+        step("clippy (app for wasm32)", || {
+            cargo(&[
+                "clippy",
+                "-p",
+                "mqtt-playground",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ])
+        }),
+        step("tests (host)", || cargo(&["test", "--workspace"])),
+        step("mqtt-core for riscv32imc (no_std)", || {
+            cargo(&[
+                "build",
+                "-p",
+                "mqtt-core",
+                "--target",
+                "riscv32imc-unknown-none-elf",
+            ])
+        }),
+        step(
+            "wasm-bindgen tests (app logic, in Node)",
+            wasm_bindgen_tests,
+        ),
+        step("trunk build --release", trunk_build),
+        step("e2e (headless Chromium)", e2e),
+    ];
+    run_all("cargo xtask test", steps)
+}
+
+/// Only the browser loop: tools, release build, e2e tests.
+pub fn run_e2e_only() -> Result {
+    let steps = vec![
+        step("ensure tools", || Tools::new().for_e2e()),
+        step("trunk build --release", trunk_build),
+        step("e2e (headless Chromium)", e2e),
+    ];
+    run_all("cargo xtask e2e", steps)
+}
+
+fn cargo(args: &[&str]) -> Result {
+    Cmd::new("cargo").args(args).run()
+}
+
+/// The app's non-UI logic compiled to wasm32 and run by wasm-bindgen-test-runner under Node
+/// (no browser: tests that need the DOM belong in e2e/).
+fn wasm_bindgen_tests() -> Result {
+    Cmd::new("cargo")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .args([
+            "test",
+            "-p",
+            "mqtt-playground",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .run()
+}
+
+/// The release bundle in `dist/`, exactly what is deployed. `--offline`: trunk must use the tools
+/// checked above and never download its own.
+pub fn trunk_build() -> Result {
+    Cmd::new("trunk")
+        .without_error_backtraces()
+        .args(["build", "--release", "--offline"])
+        .run()
+}
+
+/// The Playwright harness serves `dist/` itself and writes screenshots to `target/e2e/`.
+fn e2e() -> Result {
+    Cmd::new("node")
+        .env("CHROMIUM", CHROMIUM)
+        .args(["e2e/run.mjs", "--dist", "dist", "--out", "target/e2e"])
+        .run()
+}
