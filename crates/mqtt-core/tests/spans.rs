@@ -129,3 +129,21 @@ fn an_error_in_a_flag_points_at_that_flag() {
         Some(("Reserved", Some((0, 0))))
     );
 }
+
+/// Found by fuzzing: an error judged after later fields were read (an empty 5.0 topic without a Topic
+/// Alias, known only once the properties are read) must not cut the groups short of their children.
+#[test]
+fn groups_still_contain_their_children_when_the_error_blames_earlier_bytes() {
+    let mut spans = Spans::new();
+    let data = bytes("32 05 00 00 00 01 00");
+    let error = decode_traced(&data, ProtocolVersion::V5, &mut spans).expect_err("empty topic");
+    assert_eq!((error.offset, error.len), (2, 2));
+    let header = span(&spans, "Variable header");
+    for child in ["Topic name", "Packet identifier", "Properties"] {
+        let child = span(&spans, child);
+        assert!(
+            child.start >= header.start && child.end() <= header.end(),
+            "{child:?} outside {header:?}"
+        );
+    }
+}

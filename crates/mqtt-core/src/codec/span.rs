@@ -192,8 +192,18 @@ impl SpanSink for Spans {
         if let Some(position) = self.open.iter().rposition(|&open| open == token) {
             self.open.truncate(position);
         }
+        // A group reaches at least to the end of its last child: an error found after reading on
+        // (e.g. an empty topic judged once the properties are known) may blame bytes before them.
+        let children_end = self
+            .spans
+            .get(token + 1..)
+            .unwrap_or_default()
+            .iter()
+            .map(Span::end)
+            .max()
+            .unwrap_or(end);
         if let Some(span) = self.spans.get_mut(token) {
-            span.len = end.saturating_sub(span.start);
+            span.len = end.max(children_end).saturating_sub(span.start);
         }
     }
 }
