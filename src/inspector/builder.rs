@@ -9,7 +9,7 @@ use mqtt_core::codec::{
     Disconnect, Packet, Properties, PubResponse, Publish, Subscribe, Subscription,
     SubscriptionOptions, Unsubscribe,
 };
-use mqtt_core::{encode, ProtocolVersion, QoS};
+use mqtt_core::{encode, ProtocolVersion, QoS, TopicFilter, TopicName, Violation};
 
 /// The packet types the builder offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -159,6 +159,14 @@ impl BuildError {
             rule: None,
         }
     }
+
+    /// A rule the specification sets, with its citation in `version`'s edition.
+    fn rule(violation: Violation, version: ProtocolVersion) -> Self {
+        BuildError {
+            message: violation.to_string(),
+            rule: violation.rule(version).map(|rule| rule.to_string()),
+        }
+    }
 }
 
 /// The bytes of the packet the form describes, encoded for `version`.
@@ -172,13 +180,17 @@ pub fn build(form: &BuilderForm, version: ProtocolVersion) -> Result<Vec<u8>, Bu
     // Identifier 0 is passed on: refusing it is the encoder's job, and its message cites the rule.
     let id = packet_id.unwrap_or(0);
     let topic = form.topic.as_str();
+    // Topics are checked where they are made (wildcards, emptiness): the codec's types refuse a bad one.
+    let name = || TopicName::new(topic).map_err(|violation| BuildError::rule(violation, version));
+    let filter =
+        || TopicFilter::new(topic).map_err(|violation| BuildError::rule(violation, version));
     let packet = match form.kind {
         BuildKind::Publish => Packet::Publish(Publish {
             dup: form.dup,
             qos,
             retain: form.retain,
             packet_id,
-            ..Publish::new(topic, form.payload.as_bytes())
+            ..Publish::new(name()?, form.payload.as_bytes())
         }),
         BuildKind::PubAck => Packet::PubAck(PubResponse::new(id)),
         BuildKind::PubRec => Packet::PubRec(PubResponse::new(id)),
@@ -188,14 +200,14 @@ pub fn build(form: &BuilderForm, version: ProtocolVersion) -> Result<Vec<u8>, Bu
             packet_id: id,
             properties: Properties::new(),
             filters: vec![Subscription {
-                filter: topic,
+                filter: filter()?,
                 options: SubscriptionOptions::qos(qos),
             }],
         }),
         BuildKind::Unsubscribe => Packet::Unsubscribe(Unsubscribe {
             packet_id: id,
             properties: Properties::new(),
-            filters: vec![topic],
+            filters: vec![filter()?],
         }),
         BuildKind::PingReq => Packet::PingReq,
         BuildKind::Disconnect => Packet::Disconnect(Disconnect::default()),

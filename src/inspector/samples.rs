@@ -9,7 +9,7 @@ use mqtt_core::codec::{
     ConnAck, Connect, Packet, Properties, Property, PubResponse, Publish, ReasonCode,
     RetainHandling, Subscribe, Subscription, SubscriptionOptions, Will,
 };
-use mqtt_core::{encode, ProtocolVersion, QoS};
+use mqtt_core::{encode, ProtocolVersion, QoS, TopicFilter, TopicName};
 
 /// A named packet (or a few bytes of packets) to load into the inspector.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,14 +53,14 @@ pub fn all() -> Vec<Sample> {
         "CONNECT with will, user name & password",
         CATEGORY_V311,
         V311,
-        encoded(&[connect_with_will()], V311),
+        connect_with_will().and_then(|packet| encoded(&[packet], V311)),
     );
     add(
         "publish-qos2",
         "QoS 2 PUBLISH",
         CATEGORY_V311,
         V311,
-        encoded(&[publish_qos2()], V311),
+        publish_qos2().and_then(|packet| encoded(&[packet], V311)),
     );
     add(
         "pubrel",
@@ -74,35 +74,36 @@ pub fn all() -> Vec<Sample> {
         "SUBSCRIBE with wildcards",
         CATEGORY_V311,
         V311,
-        encoded(&[subscribe_wildcards()], V311),
+        subscribe_wildcards().and_then(|packet| encoded(&[packet], V311)),
     );
     add(
         "publish-then-puback",
         "QoS 1 PUBLISH + its PUBACK (two packets)",
         CATEGORY_V311,
         V311,
-        encoded(&[publish_qos1(), Packet::PubAck(PubResponse::new(7))], V311),
+        publish_qos1()
+            .and_then(|publish| encoded(&[publish, Packet::PubAck(PubResponse::new(7))], V311)),
     );
     add(
         "connack-v5",
         "5.0 CONNACK with properties",
         CATEGORY_V5,
         V5,
-        encoded(&[connack_v5()], V5),
+        connack_v5().and_then(|packet| encoded(&[packet], V5)),
     );
     add(
         "publish-v5-properties",
         "5.0 PUBLISH with properties",
         CATEGORY_V5,
         V5,
-        encoded(&[publish_v5()], V5),
+        publish_v5().and_then(|packet| encoded(&[packet], V5)),
     );
     add(
         "subscribe-v5-shared",
         "5.0 SUBSCRIBE: shared, with options",
         CATEGORY_V5,
         V5,
-        encoded(&[subscribe_v5_shared()], V5),
+        subscribe_v5_shared().and_then(|packet| encoded(&[packet], V5)),
     );
     add(
         "publish-qos3",
@@ -119,10 +120,12 @@ pub fn all() -> Vec<Sample> {
         "Incomplete: PUBLISH cut short",
         CATEGORY_BROKEN,
         V311,
-        encoded(&[publish_qos1()], V311).map(|mut bytes| {
-            bytes.truncate(bytes.len().saturating_sub(4));
-            bytes
-        }),
+        publish_qos1()
+            .and_then(|packet| encoded(&[packet], V311))
+            .map(|mut bytes| {
+                bytes.truncate(bytes.len().saturating_sub(4));
+                bytes
+            }),
     );
     samples
 }
@@ -141,10 +144,10 @@ fn encoded(packets: &[Packet<'_>], version: ProtocolVersion) -> Option<Vec<u8>> 
     Some(out)
 }
 
-fn connect_with_will() -> Packet<'static> {
+fn connect_with_will() -> Option<Packet<'static>> {
     let mut connect = Connect::new(V311, "kitchen-sensor", 60);
     connect.will = Some(Will {
-        topic: "sensors/kitchen/status",
+        topic: TopicName::new("sensors/kitchen/status").ok()?,
         payload: b"offline",
         qos: QoS::AtLeastOnce,
         retain: true,
@@ -152,44 +155,44 @@ fn connect_with_will() -> Packet<'static> {
     });
     connect.username = Some("alice");
     connect.password = Some(b"s3cret");
-    Packet::Connect(connect)
+    Some(Packet::Connect(Box::new(connect)))
 }
 
-fn publish_qos2() -> Packet<'static> {
-    Packet::Publish(Publish {
+fn publish_qos2() -> Option<Packet<'static>> {
+    Some(Packet::Publish(Publish {
         qos: QoS::ExactlyOnce,
         packet_id: Some(10),
-        ..Publish::new("home/kitchen/light", b"on")
-    })
+        ..Publish::new(TopicName::new("home/kitchen/light").ok()?, b"on")
+    }))
 }
 
-fn publish_qos1() -> Packet<'static> {
-    Packet::Publish(Publish {
+fn publish_qos1() -> Option<Packet<'static>> {
+    Some(Packet::Publish(Publish {
         qos: QoS::AtLeastOnce,
         packet_id: Some(7),
-        ..Publish::new("sensors/kitchen/temperature", b"21.5")
-    })
+        ..Publish::new(TopicName::new("sensors/kitchen/temperature").ok()?, b"21.5")
+    }))
 }
 
-fn subscribe_wildcards() -> Packet<'static> {
-    Packet::Subscribe(Subscribe {
+fn subscribe_wildcards() -> Option<Packet<'static>> {
+    Some(Packet::Subscribe(Subscribe {
         packet_id: 2,
         properties: Properties::new(),
         filters: vec![
             Subscription {
-                filter: "sensors/+/temperature",
+                filter: TopicFilter::new("sensors/+/temperature").ok()?,
                 options: SubscriptionOptions::qos(QoS::AtLeastOnce),
             },
             Subscription {
-                filter: "home/#",
+                filter: TopicFilter::new("home/#").ok()?,
                 options: SubscriptionOptions::qos(QoS::ExactlyOnce),
             },
         ],
-    })
+    }))
 }
 
-fn connack_v5() -> Packet<'static> {
-    Packet::ConnAck(ConnAck {
+fn connack_v5() -> Option<Packet<'static>> {
+    Some(Packet::ConnAck(ConnAck {
         session_present: false,
         code: ReasonCode::SUCCESS,
         properties: Properties(vec![
@@ -200,11 +203,11 @@ fn connack_v5() -> Packet<'static> {
             Property::TopicAliasMaximum(10),
             Property::ServerKeepAlive(30),
         ]),
-    })
+    }))
 }
 
-fn publish_v5() -> Packet<'static> {
-    Packet::Publish(Publish {
+fn publish_v5() -> Option<Packet<'static>> {
+    Some(Packet::Publish(Publish {
         qos: QoS::AtLeastOnce,
         packet_id: Some(42),
         properties: Properties(vec![
@@ -215,21 +218,24 @@ fn publish_v5() -> Packet<'static> {
             Property::CorrelationData(b"req-42"),
             Property::UserProperty("unit", "celsius"),
         ]),
-        ..Publish::new("sensors/kitchen/temperature", br#"{"t":21.5}"#)
-    })
+        ..Publish::new(
+            TopicName::new("sensors/kitchen/temperature").ok()?,
+            br#"{"t":21.5}"#,
+        )
+    }))
 }
 
-fn subscribe_v5_shared() -> Packet<'static> {
-    Packet::Subscribe(Subscribe {
+fn subscribe_v5_shared() -> Option<Packet<'static>> {
+    Some(Packet::Subscribe(Subscribe {
         packet_id: 3,
         properties: Properties(vec![Property::SubscriptionIdentifier(5)]),
         filters: vec![
             Subscription {
-                filter: "$share/workers/jobs/#",
+                filter: TopicFilter::new("$share/workers/jobs/#").ok()?,
                 options: SubscriptionOptions::qos(QoS::AtLeastOnce),
             },
             Subscription {
-                filter: "alerts/+",
+                filter: TopicFilter::new("alerts/+").ok()?,
                 options: SubscriptionOptions {
                     qos: QoS::ExactlyOnce,
                     no_local: true,
@@ -238,7 +244,7 @@ fn subscribe_v5_shared() -> Packet<'static> {
                 },
             },
         ],
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -284,7 +290,7 @@ mod tests {
         };
         assert_eq!(connect.protocol_version, V311);
         assert_eq!(
-            connect.will.map(|w| w.topic),
+            connect.will.map(|w| w.topic.as_str()),
             Some("sensors/kitchen/status")
         );
         assert_eq!(connect.username, Some("alice"));

@@ -31,3 +31,4 @@ pub use codec::{
     PacketType, ProtocolVersion, QoS,
 };
 pub use rule::{Rule, Violation};
+pub use topic::{TopicFilter, TopicName};

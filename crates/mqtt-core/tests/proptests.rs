@@ -8,6 +8,7 @@ use mqtt_core::codec::{
     ReasonCode, RetainHandling, Spans, SubAck, Subscribe, Subscription, SubscriptionOptions,
     UnsubAck, Unsubscribe, Will,
 };
+use mqtt_core::{TopicFilter, TopicName};
 use proptest::collection::vec;
 use proptest::prelude::*;
 
@@ -138,7 +139,7 @@ fn connect(version: ProtocolVersion) -> impl Strategy<Value = Packet<'static>> {
         properties(PropertyContext::Will, version),
     )
         .prop_map(|(topic, payload, qos, retain, properties)| Will {
-            topic,
+            topic: TopicName::new(topic).expect("generated names are valid"),
             payload,
             qos,
             retain,
@@ -166,7 +167,7 @@ fn connect(version: ProtocolVersion) -> impl Strategy<Value = Packet<'static>> {
                 if version == ProtocolVersion::V311 && password.is_some() && username.is_none() {
                     username = Some("user"); // MQTT-3.1.2-22 (3.1.1)
                 }
-                Packet::Connect(Connect {
+                Packet::Connect(Box::new(Connect {
                     protocol_version: version,
                     // MQTT-3.1.3-7 (3.1.1): an empty client id needs a clean session.
                     clean_start: clean_start
@@ -177,7 +178,7 @@ fn connect(version: ProtocolVersion) -> impl Strategy<Value = Packet<'static>> {
                     will,
                     username,
                     password,
-                })
+                }))
             },
         )
 }
@@ -210,11 +211,11 @@ fn publish(version: ProtocolVersion) -> impl Strategy<Value = Packet<'static>> {
     )
         .prop_map(
             move |(qos, dup, retain, topic, id, mut properties, payload, (aliased, alias))| {
-                let mut topic = topic;
+                let mut topic = TopicName::new(topic).expect("generated names are valid");
                 // 5.0: an empty topic name stands for a Topic Alias.
                 if version.is_v5() && aliased && properties.topic_alias().is_none() {
                     properties.push(Property::TopicAlias(alias));
-                    topic = "";
+                    topic = TopicName::EMPTY;
                 }
                 Packet::Publish(Publish {
                     dup: dup && qos != QoS::AtMostOnce,
@@ -279,7 +280,10 @@ fn subscribe(version: ProtocolVersion) -> impl Strategy<Value = Packet<'static>>
     let subscription = (topic_filter(version), options).prop_map(|(filter, mut options)| {
         // MQTT-3.8.3-4 (5.0): no No Local on shared subscriptions.
         options.no_local &= !filter.starts_with("$share/");
-        Subscription { filter, options }
+        Subscription {
+            filter: TopicFilter::new(filter).expect("generated filters are valid"),
+            options,
+        }
     });
     (
         packet_id(),
@@ -320,7 +324,10 @@ fn unsubscribe(version: ProtocolVersion) -> impl Strategy<Value = Packet<'static
             Packet::Unsubscribe(Unsubscribe {
                 packet_id,
                 properties,
-                filters,
+                filters: filters
+                    .into_iter()
+                    .map(|filter| TopicFilter::new(filter).expect("generated filters are valid"))
+                    .collect(),
             })
         })
 }
@@ -530,6 +537,8 @@ fn check_garbage(
     let mut spans = Spans::new();
     let traced = decode_traced(bytes, version, &mut spans);
     prop_assert_eq!(&plain, &traced);
+    // Whatever the outcome, the spans recorded form a proper tree inside the input.
+    assert_spans_nest(&spans, bytes.len());
     if let Err(error) = &plain {
         prop_assert!(
             error.offset + error.len <= bytes.len(),

@@ -8,6 +8,7 @@ use mqtt_core::codec::{
     ProtocolVersion, PubResponse, Publish, QoS, ReasonCode, RetainHandling, SubAck, Subscribe,
     Subscription, SubscriptionOptions, UnsubAck, Unsubscribe, Will,
 };
+use mqtt_core::{TopicFilter, TopicName};
 use serde_json::{Map, Value};
 
 const V311: &str = include_str!("vectors/mqtt-packet-v311.json");
@@ -472,6 +473,14 @@ fn string(value: &Value) -> Result<&'static str, String> {
         .ok_or_else(|| format!("not a string: {value}"))
 }
 
+fn topic_name(value: &Value) -> Result<TopicName<'static>, String> {
+    TopicName::new(string(value)?).map_err(|violation| violation.to_string())
+}
+
+fn topic_filter(value: &Value) -> Result<TopicFilter<'static>, String> {
+    TopicFilter::new(string(value)?).map_err(|violation| violation.to_string())
+}
+
 fn uint(value: &Value) -> Result<u64, String> {
     value
         .as_u64()
@@ -613,7 +622,7 @@ fn packet_from_json(json: &Value, version: ProtocolVersion) -> Result<Packet<'st
             };
             let will = match get("will") {
                 Some(Value::Object(will)) => Some(Will {
-                    topic: string(will.get("topic").ok_or("will without topic")?)?,
+                    topic: topic_name(will.get("topic").ok_or("will without topic")?)?,
                     payload: binary(will.get("payload").ok_or("will without payload")?)?,
                     qos: qos(will.get("qos"))?,
                     retain: flag(will, "retain"),
@@ -621,7 +630,7 @@ fn packet_from_json(json: &Value, version: ProtocolVersion) -> Result<Packet<'st
                 }),
                 _ => None,
             };
-            Packet::Connect(Connect {
+            Packet::Connect(Box::new(Connect {
                 protocol_version,
                 clean_start: flag(map, "clean"),
                 keep_alive: get("keepalive").map(u16_of).transpose()?.unwrap_or(0),
@@ -630,7 +639,7 @@ fn packet_from_json(json: &Value, version: ProtocolVersion) -> Result<Packet<'st
                 will,
                 username: get("username").map(string).transpose()?,
                 password: get("password").map(binary).transpose()?,
-            })
+            }))
         }
         "connack" => Packet::ConnAck(ConnAck {
             session_present: flag(map, "sessionPresent"),
@@ -647,7 +656,7 @@ fn packet_from_json(json: &Value, version: ProtocolVersion) -> Result<Packet<'st
                 dup: flag(map, "dup"),
                 qos,
                 retain: flag(map, "retain"),
-                topic: string(get("topic").ok_or("publish without topic")?)?,
+                topic: topic_name(get("topic").ok_or("publish without topic")?)?,
                 packet_id: if qos == QoS::AtMostOnce {
                     None
                 } else {
@@ -684,7 +693,7 @@ fn packet_from_json(json: &Value, version: ProtocolVersion) -> Result<Packet<'st
                     other => return Err(format!("retain handling {other} is not representable")),
                 };
                 filters.push(Subscription {
-                    filter: string(sub.get("topic").ok_or("subscription without topic")?)?,
+                    filter: topic_filter(sub.get("topic").ok_or("subscription without topic")?)?,
                     options: SubscriptionOptions {
                         qos: qos(sub.get("qos"))?,
                         no_local: flag(sub, "nl"),
@@ -711,7 +720,7 @@ fn packet_from_json(json: &Value, version: ProtocolVersion) -> Result<Packet<'st
                 .and_then(Value::as_array)
                 .ok_or("no unsubscriptions")?
                 .iter()
-                .map(string)
+                .map(topic_filter)
                 .collect::<Result<_, _>>()?,
         }),
         "unsuback" => Packet::UnsubAck(UnsubAck {

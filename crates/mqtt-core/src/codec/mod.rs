@@ -46,6 +46,8 @@ pub use span::{Field, NoSpans, Span, SpanSink, Spans};
 pub use stream::Decoder;
 pub use varint::VARINT_MAX;
 pub use version::{ProtocolVersion, QoS};
+// Packets hold checked topics; re-exported so `codec::*` is enough to build any packet.
+pub use crate::topic::{TopicFilter, TopicName};
 
 use reader::Reader;
 use varint::{put_varint, varint_len};
@@ -59,7 +61,7 @@ pub const MAX_PACKET_SIZE: usize = 5 + VARINT_MAX as usize;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant is the packet of the same name
 pub enum Packet<'a> {
-    Connect(Connect<'a>),
+    Connect(alloc::boxed::Box<Connect<'a>>),
     ConnAck(ConnAck<'a>),
     Publish(Publish<'a>),
     PubAck(PubResponse<'a>),
@@ -78,6 +80,7 @@ pub enum Packet<'a> {
 
 impl<'a> Packet<'a> {
     /// The packet's type.
+    #[inline]
     pub fn packet_type(&self) -> PacketType {
         match self {
             Packet::Connect(_) => PacketType::Connect,
@@ -113,15 +116,8 @@ impl<'a> Packet<'a> {
         }
     }
 
-    /// The low nibble of byte 0.
-    fn flags(&self) -> u8 {
-        match self {
-            Packet::Publish(publish) => publish.flags(),
-            other => other.packet_type().required_flags().unwrap_or(0),
-        }
-    }
-
     /// Size of the body (the Remaining Length), after checking the packet may be sent in `version`.
+    #[inline]
     fn body_len(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
         match self {
             Packet::Connect(p) => p.body_len(),
@@ -140,24 +136,7 @@ impl<'a> Packet<'a> {
         }
     }
 
-    fn write_body(&self, version: ProtocolVersion, out: &mut Vec<u8>) {
-        match self {
-            Packet::Connect(p) => p.write_body(out),
-            Packet::ConnAck(p) => p.write_body(version, out),
-            Packet::Publish(p) => p.write_body(version, out),
-            Packet::PubAck(p) | Packet::PubRec(p) | Packet::PubRel(p) | Packet::PubComp(p) => {
-                p.write_body(version, out)
-            }
-            Packet::Subscribe(p) => p.write_body(version, out),
-            Packet::SubAck(p) => p.write_body(version, out),
-            Packet::Unsubscribe(p) => p.write_body(version, out),
-            Packet::UnsubAck(p) => p.write_body(version, out),
-            Packet::PingReq | Packet::PingResp => {}
-            Packet::Disconnect(p) => p.write_body(version, out),
-            Packet::Auth(p) => p.write_body(version, out),
-        }
-    }
-
+    #[inline]
     /// Appends the encoded packet to `out`; see [`encode`].
     pub fn encode(
         &self,
@@ -175,6 +154,7 @@ impl<'a> Packet<'a> {
     }
 
     /// CONNECT carries its own protocol level; every other packet is encoded in `version`.
+    #[inline]
     fn effective_version(&self, version: ProtocolVersion) -> ProtocolVersion {
         match self {
             Packet::Connect(connect) => connect.protocol_version,
@@ -182,6 +162,7 @@ impl<'a> Packet<'a> {
         }
     }
 
+    #[inline]
     fn checked_body_len(&self, version: ProtocolVersion) -> Result<u32, EncodeError> {
         if let (Packet::Auth(_), ProtocolVersion::V311) = (self, version) {
             return Err(EncodeError::new(Violation::AuthNotInV311, version));
@@ -211,13 +192,66 @@ pub fn encode(
     version: ProtocolVersion,
     out: &mut Vec<u8>,
 ) -> Result<usize, EncodeError> {
-    let version = packet.effective_version(version);
-    let body = packet.checked_body_len(version)?;
+    // One dispatch on the packet type: each arm sizes (and so validates) its body, then writes it.
+    let v = version;
+    match packet {
+        Packet::Publish(p) => put_packet(out, 0x30 | p.flags(), p.body_len(v)?, v, |o| {
+            p.write_body(v, o)
+        }),
+        Packet::PubAck(r) => put_packet(out, 0x40, r.body_len(PacketType::PubAck, v)?, v, |o| {
+            r.write_body(v, o)
+        }),
+        Packet::PubRec(r) => put_packet(out, 0x50, r.body_len(PacketType::PubRec, v)?, v, |o| {
+            r.write_body(v, o)
+        }),
+        Packet::PubRel(r) => put_packet(out, 0x62, r.body_len(PacketType::PubRel, v)?, v, |o| {
+            r.write_body(v, o)
+        }),
+        Packet::PubComp(r) => put_packet(out, 0x70, r.body_len(PacketType::PubComp, v)?, v, |o| {
+            r.write_body(v, o)
+        }),
+        Packet::PingReq => put_packet(out, 0xC0, 0, v, |_| {}),
+        Packet::PingResp => put_packet(out, 0xD0, 0, v, |_| {}),
+        Packet::Connect(c) => {
+            let v = c.protocol_version;
+            put_packet(out, 0x10, c.body_len()?, v, |o| c.write_body(o))
+        }
+        Packet::ConnAck(c) => put_packet(out, 0x20, c.body_len(v)?, v, |o| c.write_body(v, o)),
+        Packet::Subscribe(s) => put_packet(out, 0x82, s.body_len(v)?, v, |o| s.write_body(v, o)),
+        Packet::SubAck(s) => put_packet(out, 0x90, s.body_len(v)?, v, |o| s.write_body(v, o)),
+        Packet::Unsubscribe(u) => put_packet(out, 0xA2, u.body_len(v)?, v, |o| u.write_body(v, o)),
+        Packet::UnsubAck(u) => put_packet(out, 0xB0, u.body_len(v)?, v, |o| u.write_body(v, o)),
+        Packet::Disconnect(d) => put_packet(out, 0xE0, d.body_len(v)?, v, |o| d.write_body(v, o)),
+        Packet::Auth(a) if v == ProtocolVersion::V311 => {
+            let _ = a;
+            Err(EncodeError::new(Violation::AuthNotInV311, v))
+        }
+        Packet::Auth(a) => put_packet(out, 0xF0, a.body_len(v)?, v, |o| a.write_body(v, o)),
+    }
+}
+
+/// Writes the fixed header for a body of `body` bytes, then the body; refuses bodies too long for
+/// the remaining length.
+#[inline(always)]
+fn put_packet(
+    out: &mut Vec<u8>,
+    first_byte: u8,
+    body: usize,
+    version: ProtocolVersion,
+    write_body: impl FnOnce(&mut Vec<u8>),
+) -> Result<usize, EncodeError> {
+    let Some(remaining) = u32::try_from(body).ok().filter(|&len| len <= VARINT_MAX) else {
+        let packet = PacketType::from_nibble(first_byte >> 4).unwrap_or(PacketType::Publish);
+        return Err(EncodeError::new(
+            Violation::RemainingLengthTooLarge { packet, len: body },
+            version,
+        ));
+    };
     let start = out.len();
-    out.reserve(1 + varint_len(body) + body as usize);
-    out.push(((packet.packet_type() as u8) << 4) | packet.flags());
-    put_varint(out, body);
-    packet.write_body(version, out);
+    out.reserve(1 + varint_len(remaining) + body);
+    out.push(first_byte);
+    put_varint(out, remaining);
+    write_body(out);
     Ok(out.len() - start)
 }
 
@@ -304,7 +338,7 @@ fn decode_body<'a, S: SpanSink>(
     let packet_type = check_first_byte(header, version)?;
     let mut r = Reader::new(packet_bytes, header.header_len, version, sink);
     let packet = match packet_type {
-        PacketType::Connect => Packet::Connect(Connect::decode(&mut r)?),
+        PacketType::Connect => Packet::Connect(alloc::boxed::Box::new(Connect::decode(&mut r)?)),
         PacketType::ConnAck => Packet::ConnAck(ConnAck::decode(&mut r)?),
         PacketType::Publish => Packet::Publish(Publish::decode(&mut r, header.flags())?),
         PacketType::PubAck => Packet::PubAck(PubResponse::decode(&mut r, packet_type)?),

@@ -350,7 +350,19 @@ impl<'a> Properties<'a> {
 
     /// Size of the property list (Property Length prefix included), after checking each property is
     /// allowed in `context`, appears at most once unless it may repeat, and has an allowed value.
+    #[inline]
     pub(crate) fn encoded_len(
+        &self,
+        context: PropertyContext,
+        version: ProtocolVersion,
+    ) -> Result<usize, EncodeError> {
+        if self.0.is_empty() {
+            return Ok(1); // Property Length 0
+        }
+        self.list_len(context, version)
+    }
+
+    fn list_len(
         &self,
         context: PropertyContext,
         version: ProtocolVersion,
@@ -380,7 +392,17 @@ impl<'a> Properties<'a> {
     }
 
     /// Writes Property Length and the properties; [`Properties::encoded_len`] validated them.
+    #[inline]
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        // Most packets carry no properties: a Property Length of 0, without a call.
+        if self.0.is_empty() {
+            out.push(0);
+            return;
+        }
+        self.write_list(out);
+    }
+
+    fn write_list(&self, out: &mut Vec<u8>) {
         let len: usize = self.0.iter().map(Property::size).sum();
         put_varint(out, u32::try_from(len).unwrap_or(VARINT_MAX));
         for property in &self.0 {
@@ -584,6 +606,7 @@ pub(crate) fn decode_if_v5<'a, S: SpanSink>(
 }
 
 /// Size of the properties in 5.0 (0 in 3.1.1, where asking for properties is refused).
+#[inline]
 pub(crate) fn encoded_len_for(
     properties: &Properties<'_>,
     context: PropertyContext,

@@ -166,7 +166,26 @@ impl<'a, 's, S: SpanSink> Reader<'a, 's, S> {
         }
     }
 
+    /// A topic name that is plain ASCII without NUL or wildcards (the usual case), accepted in one pass;
+    /// `None` (nothing consumed) sends the caller down the general path, which reports the errors.
+    #[inline]
+    pub fn plain_topic(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        let len = usize::from(u16::from_be_bytes([
+            *self.packet.get(start)?,
+            *self.packet.get(start + 1)?,
+        ]));
+        let bytes = self.packet.get(start + 2..start + 2 + len)?;
+        if len == 0 || crate::topic::scan_topic(bytes) != 0 {
+            return None;
+        }
+        let text = core::str::from_utf8(bytes).ok()?; // all ASCII: cannot fail
+        self.pos = start + 2 + len;
+        Some(text)
+    }
+
     /// Runs `read` inside a group named `name`, so the fields it records become the group's children.
+    #[inline(always)]
     pub fn group<T>(
         &mut self,
         name: &'static str,

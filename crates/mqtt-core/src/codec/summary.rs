@@ -105,6 +105,7 @@ impl Packet<'_> {
 mod tests {
     use super::*;
     use crate::codec::{Publish, QoS, SubAck};
+    use crate::topic::TopicName;
     use alloc::vec;
 
     #[test]
@@ -113,7 +114,7 @@ mod tests {
             qos: QoS::AtLeastOnce,
             packet_id: Some(7),
             dup: true,
-            ..Publish::new("esp32-kitchen/ip", b"192.168.1.20")
+            ..Publish::new(TopicName::new("esp32-kitchen/ip").unwrap(), b"192.168.1.20")
         });
         assert_eq!(
             publish.summary(ProtocolVersion::V311),

@@ -12,13 +12,13 @@ use crate::codec::span::{Field, SpanSink};
 use crate::codec::writer::{binary_len, put_binary, put_string, put_u16, string_len};
 use crate::codec::{DecodeError, EncodeError, PacketType, ProtocolVersion, QoS};
 use crate::rule::Violation;
-use crate::topic::check_topic_name;
+use crate::topic::{check_topic_name, TopicName};
 
 /// The message the broker publishes for a client that vanishes without DISCONNECT.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Will<'a> {
     /// Topic the will is published to.
-    pub topic: &'a str,
+    pub topic: TopicName<'a>,
     /// Its payload.
     pub payload: &'a [u8],
     /// QoS it is published with.
@@ -200,14 +200,18 @@ impl<'a> Connect<'a> {
         )?;
         len += string_len("Client identifier", self.client_id, version)?;
         if let Some(will) = &self.will {
-            check_topic_name(will.topic, "Will topic").map_err(err)?;
+            if will.topic.is_empty() {
+                return Err(err(Violation::EmptyTopic {
+                    field: "Will topic",
+                }));
+            }
             len += encoded_len_for(
                 &will.properties,
                 PropertyContext::Will,
                 PacketType::Connect,
                 version,
             )?;
-            len += string_len("Will topic", will.topic, version)?;
+            len += 2 + will.topic.len(); // TopicName guarantees the length and no NUL
             len += binary_len("Will payload", will.payload, version)?;
         }
         if let Some(username) = self.username {
@@ -233,7 +237,7 @@ impl<'a> Connect<'a> {
             if v5 {
                 will.properties.write(out);
             }
-            put_string(out, will.topic);
+            put_string(out, will.topic.as_str());
             put_binary(out, will.payload);
         }
         if let Some(username) = self.username {
@@ -373,7 +377,7 @@ fn decode_will<'a, S: SpanSink>(
                 )
             });
             Ok(Will {
-                topic,
+                topic: TopicName::checked(topic),
                 payload,
                 qos,
                 retain: flags & FLAG_WILL_RETAIN != 0,

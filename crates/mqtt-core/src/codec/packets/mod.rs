@@ -39,6 +39,7 @@ pub(crate) fn read_packet_id<S: SpanSink>(
 }
 
 /// Refuses to encode packet identifier 0.
+#[inline]
 pub(crate) fn check_packet_id(
     id: u16,
     packet: PacketType,
@@ -73,6 +74,7 @@ pub(crate) fn read_reason_code<S: SpanSink>(
 }
 
 /// Whether `packet` may carry `code` in `version`, as the violation to report if not.
+#[inline]
 pub(crate) fn check_reason_code(
     code: ReasonCode,
     packet: PacketType,

@@ -33,6 +33,7 @@ impl<'a> PubResponse<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn decode<S: SpanSink>(
         r: &mut Reader<'a, '_, S>,
         packet: PacketType,
@@ -56,6 +57,7 @@ impl<'a> PubResponse<'a> {
         )
     }
 
+    #[inline]
     pub(crate) fn body_len(
         &self,
         packet: PacketType,
@@ -73,10 +75,12 @@ impl<'a> PubResponse<'a> {
     }
 
     /// 3.1.1 always, and 5.0 success without properties: just the packet identifier.
+    #[inline]
     fn is_short(&self, version: ProtocolVersion) -> bool {
         !version.is_v5() || (self.reason == ReasonCode::SUCCESS && self.properties.is_empty())
     }
 
+    #[inline]
     pub(crate) fn write_body(&self, version: ProtocolVersion, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.packet_id.to_be_bytes());
         if !self.is_short(version) {

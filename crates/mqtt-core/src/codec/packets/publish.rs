@@ -9,10 +9,10 @@ use crate::codec::properties::{decode_if_v5, encoded_len_for, Properties};
 use crate::codec::property_id::PropertyContext;
 use crate::codec::reader::Reader;
 use crate::codec::span::{Field, SpanSink};
-use crate::codec::writer::{put_string, put_u16, string_len};
+use crate::codec::writer::{put_string, put_u16};
 use crate::codec::{DecodeError, EncodeError, PacketType, ProtocolVersion, QoS};
 use crate::rule::Violation;
-use crate::topic::check_topic_name;
+use crate::topic::{check_topic_name, TopicName};
 
 /// PUBLISH.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -23,8 +23,8 @@ pub struct Publish<'a> {
     pub qos: QoS,
     /// The broker keeps it as the topic's retained message (latest only) for future subscribers.
     pub retain: bool,
-    /// Topic name (5.0: may be empty when a Topic Alias stands for it).
-    pub topic: &'a str,
+    /// Topic name (5.0: may be [`TopicName::EMPTY`] when a Topic Alias stands for it).
+    pub topic: TopicName<'a>,
     /// Present exactly when QoS > 0.
     pub packet_id: Option<u16>,
     /// 5.0 properties.
@@ -35,7 +35,7 @@ pub struct Publish<'a> {
 
 impl<'a> Publish<'a> {
     /// A QoS 0 PUBLISH of `payload` to `topic`.
-    pub fn new(topic: &'a str, payload: &'a [u8]) -> Self {
+    pub fn new(topic: TopicName<'a>, payload: &'a [u8]) -> Self {
         Publish {
             topic,
             payload,
@@ -43,6 +43,7 @@ impl<'a> Publish<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn flags(&self) -> u8 {
         (u8::from(self.dup) << 3) | (self.qos.level() << 1) | u8::from(self.retain)
     }
@@ -61,6 +62,7 @@ impl<'a> Publish<'a> {
         Ok((dup, qos, flags & 1 != 0))
     }
 
+    #[inline]
     pub(crate) fn decode<S: SpanSink>(
         r: &mut Reader<'a, '_, S>,
         flags: u8,
@@ -71,10 +73,14 @@ impl<'a> Publish<'a> {
             "topic name, packet identifier (QoS 1/2 only) and 5.0 properties",
             |r| {
                 let start = r.pos();
-                let topic = r.string("Topic name")?;
+                let plain = r.plain_topic();
+                let topic = match plain {
+                    Some(topic) => topic,
+                    None => r.string("Topic name")?,
+                };
                 let topic_end = r.pos();
                 let blame = |r: &Reader<'a, '_, S>, violation| r.error_at(violation, start, topic_end - start);
-                if !(topic.is_empty() && r.version.is_v5()) {
+                if plain.is_none() && !(topic.is_empty() && r.version.is_v5()) {
                     check_topic_name(topic, "Topic name").map_err(|violation| blame(r, violation))?;
                 }
                 r.sink.leaf(start, topic_end, || {
@@ -93,7 +99,7 @@ impl<'a> Publish<'a> {
                 if topic.is_empty() && properties.topic_alias().is_none() {
                     return Err(blame(r, Violation::EmptyTopicWithoutAlias));
                 }
-                Ok((topic, packet_id, properties))
+                Ok((TopicName::checked(topic), packet_id, properties))
             },
         )?;
         let start = r.pos();
@@ -116,6 +122,7 @@ impl<'a> Publish<'a> {
         })
     }
 
+    #[inline]
     pub(crate) fn body_len(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
         let err = |violation| EncodeError::new(violation, version);
         if self.dup && self.qos == QoS::AtMostOnce {
@@ -130,12 +137,16 @@ impl<'a> Publish<'a> {
                 2
             }
         };
-        if self.topic.is_empty() && version.is_v5() {
+        // A non-empty TopicName was checked when it was made; the empty one needs a 5.0 Topic Alias.
+        if self.topic.is_empty() {
+            if !version.is_v5() {
+                return Err(err(Violation::EmptyTopic {
+                    field: "Topic name",
+                }));
+            }
             if self.properties.topic_alias().is_none() {
                 return Err(err(Violation::EmptyTopicWithoutAlias));
             }
-        } else {
-            check_topic_name(self.topic, "Topic name").map_err(err)?;
         }
         let properties = encoded_len_for(
             &self.properties,
@@ -143,14 +154,13 @@ impl<'a> Publish<'a> {
             PacketType::Publish,
             version,
         )?;
-        Ok(string_len("Topic name", self.topic, version)?
-            + id_len
-            + properties
-            + self.payload.len())
+        // TopicName guarantees no NUL and at most 65,535 bytes.
+        Ok(2 + self.topic.len() + id_len + properties + self.payload.len())
     }
 
+    #[inline]
     pub(crate) fn write_body(&self, version: ProtocolVersion, out: &mut Vec<u8>) {
-        put_string(out, self.topic);
+        put_string(out, self.topic.as_str());
         if let Some(id) = self.packet_id {
             put_u16(out, id);
         }

@@ -64,6 +64,7 @@ impl<'a> SubAck<'a> {
         })
     }
 
+    #[inline]
     pub(crate) fn body_len(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
         encode_codes_len(
             self.packet_id,
@@ -74,6 +75,7 @@ impl<'a> SubAck<'a> {
         )
     }
 
+    #[inline]
     pub(crate) fn write_body(&self, version: ProtocolVersion, out: &mut Vec<u8>) {
         write_codes(self.packet_id, &self.properties, &self.codes, version, out);
     }

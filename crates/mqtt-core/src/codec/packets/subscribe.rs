@@ -9,10 +9,10 @@ use crate::codec::properties::{decode_if_v5, encoded_len_for, Properties};
 use crate::codec::property_id::PropertyContext;
 use crate::codec::reader::Reader;
 use crate::codec::span::{Field, SpanSink};
-use crate::codec::writer::{put_string, put_u16, string_len};
+use crate::codec::writer::{put_string, put_u16};
 use crate::codec::{DecodeError, EncodeError, PacketType, ProtocolVersion, QoS};
 use crate::rule::Violation;
-use crate::topic::{check_topic_filter, shared};
+use crate::topic::{check_topic_filter, shared, TopicFilter};
 
 /// What the broker does with retained messages when the subscription is made (5.0 §3.8.3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -104,7 +104,7 @@ impl SubscriptionOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Subscription<'a> {
     /// The filter (wildcards allowed; 5.0 `$share/<group>/<filter>`).
-    pub filter: &'a str,
+    pub filter: TopicFilter<'a>,
     /// Its options.
     pub options: SubscriptionOptions,
 }
@@ -173,7 +173,10 @@ impl<'a> Subscribe<'a> {
                             "highest QoS to deliver at; the broker may grant less",
                         )
                     });
-                    filters.push(Subscription { filter, options });
+                    filters.push(Subscription {
+                        filter: TopicFilter::checked(filter),
+                        options,
+                    });
                 }
                 if filters.is_empty() {
                     return Err(r.error_at(
@@ -194,6 +197,7 @@ impl<'a> Subscribe<'a> {
         })
     }
 
+    #[inline]
     pub(crate) fn body_len(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
         let err = |violation| EncodeError::new(violation, version);
         check_packet_id(self.packet_id, PacketType::Subscribe, version)?;
@@ -209,7 +213,7 @@ impl<'a> Subscribe<'a> {
             version,
         )?;
         for subscription in &self.filters {
-            check_topic_filter(subscription.filter, version).map_err(err)?;
+            subscription.filter.check_for(version).map_err(err)?;
             if !version.is_v5() && subscription.options.has_v5_options() {
                 return Err(err(Violation::NotInV311 {
                     what: "subscription options other than QoS",
@@ -218,24 +222,26 @@ impl<'a> Subscribe<'a> {
             }
             if subscription.options.no_local
                 && version.is_v5()
-                && shared(subscription.filter).is_some()
+                && shared(subscription.filter.as_str()).is_some()
             {
                 return Err(err(Violation::NoLocalOnSharedSubscription {
                     filter: subscription.filter.to_string(),
                 }));
             }
-            len += string_len("Topic filter", subscription.filter, version)? + 1;
+            // TopicFilter guarantees no NUL and at most 65,535 bytes.
+            len += 2 + subscription.filter.len() + 1;
         }
         Ok(len)
     }
 
+    #[inline]
     pub(crate) fn write_body(&self, version: ProtocolVersion, out: &mut Vec<u8>) {
         put_u16(out, self.packet_id);
         if version.is_v5() {
             self.properties.write(out);
         }
         for subscription in &self.filters {
-            put_string(out, subscription.filter);
+            put_string(out, subscription.filter.as_str());
             out.push(subscription.options.byte());
         }
     }

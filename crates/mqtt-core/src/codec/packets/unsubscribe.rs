@@ -8,10 +8,10 @@ use crate::codec::properties::{decode_if_v5, encoded_len_for, Properties};
 use crate::codec::property_id::PropertyContext;
 use crate::codec::reader::Reader;
 use crate::codec::span::{Field, SpanSink};
-use crate::codec::writer::{put_string, put_u16, string_len};
+use crate::codec::writer::{put_string, put_u16};
 use crate::codec::{DecodeError, EncodeError, PacketType, ProtocolVersion};
 use crate::rule::Violation;
-use crate::topic::check_topic_filter;
+use crate::topic::{check_topic_filter, TopicFilter};
 
 /// UNSUBSCRIBE.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -21,7 +21,7 @@ pub struct Unsubscribe<'a> {
     /// 5.0 properties (User Property).
     pub properties: Properties<'a>,
     /// At least one filter.
-    pub filters: Vec<&'a str>,
+    pub filters: Vec<TopicFilter<'a>>,
 }
 
 impl<'a> Unsubscribe<'a> {
@@ -48,7 +48,7 @@ impl<'a> Unsubscribe<'a> {
                         "compared character by character with existing subscriptions",
                     )
                 });
-                filters.push(filter);
+                filters.push(TopicFilter::checked(filter));
             }
             if filters.is_empty() {
                 return Err(r.error_at(
@@ -85,9 +85,11 @@ impl<'a> Unsubscribe<'a> {
             version,
         )?;
         for filter in &self.filters {
-            check_topic_filter(filter, version)
+            filter
+                .check_for(version)
                 .map_err(|violation| EncodeError::new(violation, version))?;
-            len += string_len("Topic filter", filter, version)?;
+            // TopicFilter guarantees no NUL and at most 65,535 bytes.
+            len += 2 + filter.len();
         }
         Ok(len)
     }
@@ -98,7 +100,7 @@ impl<'a> Unsubscribe<'a> {
             self.properties.write(out);
         }
         for filter in &self.filters {
-            put_string(out, filter);
+            put_string(out, filter.as_str());
         }
     }
 }
