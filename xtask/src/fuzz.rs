@@ -42,6 +42,8 @@ impl Options {
 /// Ensures nightly + cargo-fuzz, fuzzes for the given time, then reports executions and artifacts.
 pub fn run(options: Options) -> Result {
     Tools::new().for_fuzz()?;
+    // Seed the corpus from the repository's byte vectors, so libFuzzer starts at every packet type.
+    Cmd::new("bash").args(["fuzz/seed.sh"]).run()?;
     let artifacts_dir = project::root().join("fuzz").join("artifacts");
     let before = files_under(&artifacts_dir);
 
