@@ -6,6 +6,8 @@
 //!
 //! * [`codec`] — MQTT 3.1.1 and 5.0 packets, both directions, with byte spans for every decoded field.
 //! * [`topic`] — topic name and filter validation, matching and 5.0 shared subscriptions.
+//! * [`client`] — the client session: connect, publish/subscribe at every QoS, keep alive, resume.
+//! * [`message`] — owned application messages, as sessions and brokers keep them.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -22,9 +24,16 @@
 
 extern crate alloc;
 
+pub mod client;
 pub mod codec;
+pub mod message;
 pub mod rule;
 pub mod topic;
+
+/// A point in time, in milliseconds, from whatever clock the owner uses (`performance.now()`,
+/// `std::time::Instant`, `embassy_time::Instant`, or a simulator's virtual clock). The core never
+/// reads a clock itself.
+pub type Instant = u64;
 
 pub use codec::{
     decode, decode_traced, encode, frame_len, DecodeError, Decoder, EncodeError, Packet,
