@@ -6,6 +6,7 @@
 //!
 //! * [`codec`] — MQTT 3.1.1 and 5.0 packets, both directions, with byte spans for every decoded field.
 //! * [`topic`] — topic name and filter validation, matching and 5.0 shared subscriptions.
+//! * [`broker`] — the teaching broker: the whole broker in memory, for the playground and lessons.
 //! * [`client`] — the client session: connect, publish/subscribe at every QoS, keep alive, resume.
 //! * [`message`] — owned application messages, as sessions and brokers keep them.
 #![no_std]
@@ -24,6 +25,7 @@
 
 extern crate alloc;
 
+pub mod broker;
 pub mod client;
 pub mod codec;
 pub mod message;
