@@ -24,11 +24,13 @@ pub fn run_all_checks() -> Result {
                 "warnings",
             ])
         }),
-        step("clippy (app for wasm32)", || {
+        step("clippy (app and simulator for wasm32)", || {
             cargo(&[
                 "clippy",
                 "-p",
                 "mqtt-playground",
+                "-p",
+                "mqtt-sim",
                 "--target",
                 "wasm32-unknown-unknown",
                 "--",
@@ -47,7 +49,7 @@ pub fn run_all_checks() -> Result {
             ])
         }),
         step(
-            "wasm-bindgen tests (app logic, in Node)",
+            "wasm-bindgen tests (app logic and simulator determinism, in Node)",
             wasm_bindgen_tests,
         ),
         step("trunk build --release", trunk_build),
@@ -70,8 +72,9 @@ fn cargo(args: &[&str]) -> Result {
     Cmd::new("cargo").args(args).run()
 }
 
-/// The app's non-UI logic compiled to wasm32 and run by wasm-bindgen-test-runner under Node
-/// (no browser: tests that need the DOM belong in e2e/).
+/// The app's non-UI logic and the simulator compiled to wasm32 and run by wasm-bindgen-test-runner
+/// under Node (no browser: tests that need the DOM belong in e2e/). The simulator's test checks that a
+/// scenario's event digest in wasm equals the native one.
 fn wasm_bindgen_tests() -> Result {
     Cmd::new("cargo")
         .env(
@@ -82,6 +85,8 @@ fn wasm_bindgen_tests() -> Result {
             "test",
             "-p",
             "mqtt-playground",
+            "-p",
+            "mqtt-sim",
             "--target",
             "wasm32-unknown-unknown",
         ])
