@@ -166,6 +166,15 @@ pub struct ClientSpec {
     /// This client's link, if it differs from the scenario's.
     #[serde(default)]
     pub link: Option<LinkSettings>,
+    /// 5.0 Receive Maximum (absent: 65,535).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receive_maximum: Option<u16>,
+    /// 5.0 Topic Alias Maximum (absent: 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic_alias_maximum: Option<u16>,
+    /// 5.0 User Properties of the CONNECT.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_properties: Vec<(String, String)>,
 }
 
 impl ClientSpec {
@@ -183,6 +192,9 @@ impl ClientSpec {
             reconnect_after_ms: Some(1_000),
             connect_at_start: true,
             link: None,
+            receive_maximum: None,
+            topic_alias_maximum: None,
+            user_properties: Vec::new(),
         }
     }
 
@@ -248,6 +260,9 @@ pub enum Action {
         /// Retained.
         #[serde(default)]
         retain: bool,
+        /// 5.0 message properties.
+        #[serde(default, skip_serializing_if = "PublishProperties::is_empty")]
+        properties: PublishProperties,
     },
     /// Sleep like a battery sensor: DISCONNECT cleanly, reconnect later with the session kept.
     Sleep {
@@ -256,6 +271,31 @@ pub enum Action {
     },
     /// Cut the client's link (both directions lose what is in flight).
     CutLink,
+}
+
+/// 5.0 properties of a scripted PUBLISH.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublishProperties {
+    /// Message Expiry Interval, seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_expiry_s: Option<u32>,
+    /// Content Type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// Response Topic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_topic: Option<String>,
+    /// User Properties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub user_properties: Vec<(String, String)>,
+}
+
+impl PublishProperties {
+    /// Whether none is set.
+    pub fn is_empty(&self) -> bool {
+        *self == PublishProperties::default()
+    }
 }
 
 /// A packet type as written in scenarios: "PUBLISH", "PUBACK", ...

@@ -266,6 +266,42 @@ impl World {
         Ok(())
     }
 
+    /// Adds a client at run time (the playground's "add client"); it connects now if it says so.
+    pub fn add_client(&mut self, spec: ClientSpec) -> Result<(), ScenarioError> {
+        let invalid = |problem: String| ScenarioError::Invalid {
+            at: format!("client {:?}", spec.name),
+            problem,
+        };
+        if spec.name.is_empty() || spec.name == BROKER || self.client_index(&spec.name).is_some() {
+            return Err(invalid("needs a unique name other than \"broker\"".into()));
+        }
+        let session =
+            ClientSession::new(client_options(&spec)).map_err(|e| invalid(e.to_string()))?;
+        self.clients.push(SimClient {
+            name: spec.name.clone(),
+            session,
+            conn: None,
+            link: spec.link.unwrap_or(self.scenario.link),
+            reconnect_after: spec.reconnect_after_ms,
+            last_up: self.now,
+            last_down: self.now,
+            asleep: false,
+            killed: false,
+        });
+        if spec.connect_at_start {
+            let index = self.clients.len() - 1;
+            let now = self.now;
+            self.schedule(
+                now,
+                Scheduled::Action {
+                    actor: index,
+                    action: Action::Connect,
+                },
+            );
+        }
+        Ok(())
+    }
+
     /// Adds a fault from now on.
     pub fn add_fault(&mut self, fault: Fault) {
         self.faults.push(fault);
@@ -422,6 +458,7 @@ impl World {
                 payload,
                 qos,
                 retain,
+                properties,
             } => Message::new(
                 &topic,
                 payload.into_bytes(),
@@ -429,6 +466,16 @@ impl World {
                 retain,
             )
             .map_err(|e| e.to_string())
+            .map(|mut message| {
+                message.properties = MessageProperties {
+                    message_expiry_interval: properties.message_expiry_s,
+                    content_type: properties.content_type,
+                    response_topic: properties.response_topic,
+                    user_properties: properties.user_properties,
+                    ..MessageProperties::default()
+                };
+                message
+            })
             .and_then(|message| {
                 self.clients[actor]
                     .session
@@ -761,6 +808,9 @@ pub fn client_options(spec: &ClientSpec) -> ClientOptions {
     options.session_expiry_interval = spec.session_expiry_s;
     options.keep_alive = spec.keep_alive_s;
     options.teaching_retry = spec.teaching_retry_ms;
+    options.receive_maximum = spec.receive_maximum.unwrap_or(u16::MAX);
+    options.topic_alias_maximum = spec.topic_alias_maximum.unwrap_or(0);
+    options.user_properties = spec.user_properties.clone();
     options.will = spec.will.as_ref().map(|will| WillOptions {
         topic: will.topic.clone(),
         payload: will.payload.clone().into_bytes(),
@@ -787,6 +837,7 @@ fn describe(action: &Action) -> String {
             payload,
             qos,
             retain,
+            ..
         } => {
             let retain = if *retain { " retained" } else { "" };
             format!("publish {payload:?} to {topic:?} QoS {qos}{retain}")

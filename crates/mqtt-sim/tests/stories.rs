@@ -33,6 +33,7 @@ fn publish(topic: &str, payload: &str, qos: u8, retain: bool) -> Action {
         payload: payload.into(),
         qos,
         retain,
+        properties: Default::default(),
     }
 }
 
@@ -321,4 +322,24 @@ fn links_never_reorder_even_with_jitter() {
     let events = run(scenario);
     let expected: Vec<String> = (0..20).map(|i| i.to_string()).collect();
     assert_eq!(payloads(&events, "dashboard"), expected);
+}
+
+#[test]
+fn clients_added_at_run_time_join_the_world() {
+    let mut scenario = Scenario::new("live");
+    scenario.end_ms = Some(u64::MAX);
+    let mut world = World::new(scenario).unwrap();
+    world.add_client(ClientSpec::new("dashboard")).unwrap();
+    world.add_client(ClientSpec::new("esp32-kitchen")).unwrap();
+    assert!(world.add_client(ClientSpec::new("dashboard")).is_err(), "names are unique");
+    world.inject("dashboard", subscribe("+/ip", 1)).unwrap();
+    let mut events = Vec::new();
+    while world.now() < 1_000 {
+        events.extend(world.step());
+    }
+    world.inject("esp32-kitchen", publish("esp32-kitchen/ip", "10.0.0.7", 1, false)).unwrap();
+    while world.now() < 2_000 {
+        events.extend(world.step());
+    }
+    assert_eq!(payloads(&events, "dashboard"), ["10.0.0.7"]);
 }

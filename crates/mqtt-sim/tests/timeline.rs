@@ -58,6 +58,7 @@ fn busy() -> Scenario {
                 payload: format!("{i}"),
                 qos: (i % 3) as u8,
                 retain: i % 10 == 0,
+                properties: Default::default(),
             },
         ));
     }
@@ -153,6 +154,7 @@ fn a_change_at_the_cursor_forks_the_future() {
                 payload: "1".into(),
                 qos: 1,
                 retain: false,
+                properties: Default::default(),
             },
         ),
         at(
@@ -163,6 +165,7 @@ fn a_change_at_the_cursor_forks_the_future() {
                 payload: "2".into(),
                 qos: 1,
                 retain: false,
+                properties: Default::default(),
             },
         ),
     ];
