@@ -247,6 +247,21 @@ impl World {
         all
     }
 
+    /// Runs everything due up to `time`, then sets the clock to `time`: how a live world follows the
+    /// wall clock (the playground calls it every animation frame).
+    pub fn advance_to(&mut self, time: Instant) -> Vec<SimEvent> {
+        let mut all = Vec::new();
+        while self.next_time().is_some_and(|at| at <= time) {
+            let events = self.step();
+            if events.is_empty() && self.is_finished() {
+                break;
+            }
+            all.extend(events);
+        }
+        self.now = self.now.max(time);
+        all
+    }
+
     /// Makes `actor` do `action` now (the playground's buttons; a fork of the timeline).
     pub fn inject(&mut self, actor: &str, action: Action) -> Result<(), ScenarioError> {
         let index = self

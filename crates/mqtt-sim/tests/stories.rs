@@ -331,15 +331,19 @@ fn clients_added_at_run_time_join_the_world() {
     let mut world = World::new(scenario).unwrap();
     world.add_client(ClientSpec::new("dashboard")).unwrap();
     world.add_client(ClientSpec::new("esp32-kitchen")).unwrap();
-    assert!(world.add_client(ClientSpec::new("dashboard")).is_err(), "names are unique");
+    assert!(
+        world.add_client(ClientSpec::new("dashboard")).is_err(),
+        "names are unique"
+    );
     world.inject("dashboard", subscribe("+/ip", 1)).unwrap();
-    let mut events = Vec::new();
-    while world.now() < 1_000 {
-        events.extend(world.step());
-    }
-    world.inject("esp32-kitchen", publish("esp32-kitchen/ip", "10.0.0.7", 1, false)).unwrap();
-    while world.now() < 2_000 {
-        events.extend(world.step());
-    }
+    let mut events = world.advance_to(1_000);
+    assert_eq!(world.now(), 1_000);
+    world
+        .inject(
+            "esp32-kitchen",
+            publish("esp32-kitchen/ip", "10.0.0.7", 1, false),
+        )
+        .unwrap();
+    events.extend(world.advance_to(2_000));
     assert_eq!(payloads(&events, "dashboard"), ["10.0.0.7"]);
 }
