@@ -9,7 +9,10 @@ use crate::steps::{run_all, step};
 
 /// Suite name → the cargo arguments that run it. Output (including each suite's comparison against
 /// its peer measured in the same run) is printed by the bench itself.
-const BENCHES: &[(&str, &[&str])] = &[("codec", &["bench", "-p", "mqtt-core", "--bench", "codec"])];
+const BENCHES: &[(&str, &[&str])] = &[
+    ("codec", &["bench", "-p", "mqtt-core", "--bench", "codec"]),
+    ("sim", &["bench", "-p", "mqtt-sim", "--bench", "sim"]),
+];
 
 /// Runs the named suites (all when `names` is empty), each as a timed step.
 pub fn run(names: &[String]) -> Result {

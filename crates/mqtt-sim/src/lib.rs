@@ -14,6 +14,7 @@ pub mod rng;
 pub mod scenario;
 pub mod share;
 pub mod timeline;
+pub mod workloads;
 pub mod world;
 
 pub use event::{digest, LossReason, SimEvent, SimEventKind, Transmission};

@@ -52,6 +52,8 @@ pub struct SimClient {
     asleep: bool,
     /// Killed on purpose: stays down until told to connect.
     killed: bool,
+    /// Its session's next timer, cached: asking every session every step would cost O(clients).
+    deadline: Option<Instant>,
 }
 
 impl SimClient {
@@ -106,6 +108,11 @@ pub struct World {
     faults: Vec<Fault>,
     /// Events produced by the step under way.
     out: Vec<SimEvent>,
+    /// Clients something happened to in the step under way: only they can have packets or events
+    /// to report, and only their timers need asking again.
+    active: std::collections::BTreeSet<usize>,
+    /// The broker's next timer, cached at the end of each step.
+    broker_deadline: Option<Instant>,
 }
 
 impl World {
@@ -130,6 +137,7 @@ impl World {
                 last_down: 0,
                 asleep: false,
                 killed: false,
+                deadline: None,
             });
         }
         let mut world = World {
@@ -143,6 +151,8 @@ impl World {
             next_tx: 1,
             next_event: 0,
             out: Vec::new(),
+            active: std::collections::BTreeSet::new(),
+            broker_deadline: None,
             scenario: Rc::new(scenario),
         };
         for (index, spec) in world.scenario.clients.clone().iter().enumerate() {
@@ -198,8 +208,8 @@ impl World {
         let timers = self
             .clients
             .iter()
-            .filter_map(|c| c.session.poll_timeout())
-            .chain(self.broker.poll_timeout());
+            .filter_map(|c| c.deadline)
+            .chain(self.broker_deadline);
         queued.into_iter().chain(timers).min()
     }
 
@@ -302,7 +312,9 @@ impl World {
             last_down: self.now,
             asleep: false,
             killed: false,
+            deadline: None,
         });
+        self.active.insert(self.clients.len() - 1);
         if spec.connect_at_start {
             let index = self.clients.len() - 1;
             let now = self.now;
@@ -361,6 +373,7 @@ impl World {
                 packet_type,
             } => self.arrive(client, to_broker, tx, &bytes, packet_type),
             Scheduled::ClosedByBroker { client, conn } => {
+                self.active.insert(client);
                 if self.clients[client].conn == Some(conn) {
                     self.clients[client].conn = None;
                     let now = self.now;
@@ -394,6 +407,7 @@ impl World {
     }
 
     fn apply(&mut self, actor: usize, action: Action) {
+        self.active.insert(actor);
         let now = self.now;
         let name = self.clients[actor].name.clone();
         let description = describe(&action);
@@ -513,6 +527,7 @@ impl World {
 
     /// Cuts a client's link: both directions lose what is in flight; both ends see the connection die.
     fn cut(&mut self, client: usize, cause: CutCause) {
+        self.active.insert(client);
         let name = self.clients[client].name.clone();
         self.emit(
             &name,
@@ -576,6 +591,7 @@ impl World {
                 self.broker.handle_bytes(conn, bytes, now);
             }
         } else {
+            self.active.insert(client);
             self.clients[client].session.handle_bytes(bytes, now);
         }
         if self.take_fault(|f| matches!(f, Fault::CutAfter { packet, to } if packet.0 == packet_type && *to == receiver)) {
@@ -586,12 +602,13 @@ impl World {
 
     fn fire_timers(&mut self) {
         let now = self.now;
-        if self.broker.poll_timeout().is_some_and(|at| at <= now) {
+        if self.broker_deadline.is_some_and(|at| at <= now) {
             self.broker.handle_timeout(now);
         }
-        for client in &mut self.clients {
-            if client.session.poll_timeout().is_some_and(|at| at <= now) {
+        for (index, client) in self.clients.iter_mut().enumerate() {
+            if client.deadline.is_some_and(|at| at <= now) {
                 client.session.handle_timeout(now);
+                self.active.insert(index);
             }
         }
     }
@@ -613,15 +630,22 @@ impl World {
             // Events first, so what a packet caused is logged before the packets it causes.
             let moved = self.drain() | self.transmit_clients() | self.transmit_broker();
             if !moved {
-                return;
+                break;
             }
         }
+        for index in core::mem::take(&mut self.active) {
+            if let Some(client) = self.clients.get_mut(index) {
+                client.deadline = client.session.poll_timeout();
+            }
+        }
+        self.broker_deadline = self.broker.poll_timeout();
     }
 
     fn transmit_clients(&mut self) -> bool {
         let mut moved = false;
         let now = self.now;
-        for index in 0..self.clients.len() {
+        let active: Vec<usize> = self.active.iter().copied().collect();
+        for index in active {
             let mut buf = Vec::new();
             while let Some(sent) = self.clients[index].session.poll_transmit(now, &mut buf) {
                 let bytes = buf.get(sent.bytes.clone()).unwrap_or_default().to_vec();
@@ -756,7 +780,8 @@ impl World {
     fn drain(&mut self) -> bool {
         let mut moved = false;
         let now = self.now;
-        for index in 0..self.clients.len() {
+        let active: Vec<usize> = self.active.iter().copied().collect();
+        for index in active {
             while let Some(event) = self.clients[index].session.poll_event() {
                 moved = true;
                 let name = self.clients[index].name.clone();

@@ -45,6 +45,8 @@ impl Broker {
         }
         connection.last_received = now;
         connection.decoder.push(bytes);
+        // Whatever arrives may free the window or queue answers.
+        self.ready.insert(conn);
         // Frames are copied out so each packet can be handled with the whole broker borrowed.
         let mut frames = Vec::new();
         let mut failure = None;
@@ -311,6 +313,7 @@ impl Broker {
                 session_present,
                 assigned_client_id: assigned,
             });
+            self.ready.insert(conn);
         }
         self.emit(
             now,
@@ -365,6 +368,7 @@ impl Broker {
                 session_present: false,
                 assigned_client_id: None,
             });
+            self.ready.insert(conn);
         }
         self.close(conn, DisconnectReason::Refused(code), None, now);
     }
@@ -627,6 +631,7 @@ impl Broker {
     pub(crate) fn push(&mut self, conn: ConnectionId, outgoing: Outgoing) {
         if let Some(connection) = self.connections.get_mut(&conn) {
             connection.queue.push_back(outgoing);
+            self.ready.insert(conn);
         }
     }
 }

@@ -17,6 +17,7 @@ impl Broker {
             self.detach(conn, DisconnectReason::ConnectionLost, now);
         }
         self.connections.remove(&conn);
+        self.ready.remove(&conn);
     }
 
     /// We close `conn`: 5.0 tells the client why with DISCONNECT `code` (never before CONNACK,
@@ -41,6 +42,8 @@ impl Broker {
             connection.queue.push_back(Outgoing::Disconnect(code));
         }
         connection.phase = ConnectionPhase::Closing;
+        // Serve it once more so what is queued goes out and the close is reported.
+        self.ready.insert(conn);
         self.detach(conn, reason, now);
     }
 
@@ -48,6 +51,7 @@ impl Broker {
     pub(crate) fn end(&mut self, conn: ConnectionId, reason: DisconnectReason, now: Instant) {
         self.detach(conn, reason, now);
         self.connections.remove(&conn);
+        self.ready.remove(&conn);
         self.emit(now, BrokerEventKind::CloseConnection { conn });
     }
 

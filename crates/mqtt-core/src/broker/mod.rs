@@ -108,6 +108,9 @@ pub struct Broker {
     pub(crate) next_assigned_id: u32,
     /// The connection served last by `poll_transmit`, so connections take turns.
     pub(crate) serve_cursor: ConnectionId,
+    /// Connections that may have something to send: `poll_transmit` looks only at these, so a quiet
+    /// broker with many clients costs nothing per poll.
+    pub(crate) ready: alloc::collections::BTreeSet<ConnectionId>,
 }
 
 impl Default for Broker {
@@ -130,6 +133,7 @@ impl Broker {
             next_connection: 1,
             next_assigned_id: 1,
             serve_cursor: 0,
+            ready: alloc::collections::BTreeSet::new(),
         }
     }
 

@@ -189,6 +189,9 @@ impl Broker {
             message,
             queued_at: now,
         });
+        if let Some(conn) = session.connection {
+            self.ready.insert(conn);
+        }
         if online {
             Outcome::Sent
         } else {

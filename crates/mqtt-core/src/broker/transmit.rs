@@ -22,16 +22,20 @@ impl Broker {
         now: Instant,
         buf: &mut Vec<u8>,
     ) -> Option<(ConnectionId, Sent)> {
-        for _ in 0..self.connections.len() {
+        while !self.ready.is_empty() {
             let conn = self
-                .connections
+                .ready
                 .range(self.serve_cursor.saturating_add(1)..)
                 .next()
-                .or_else(|| self.connections.iter().next())
-                .map(|(id, _)| *id)?;
+                .or_else(|| self.ready.iter().next())
+                .copied()?;
             self.serve_cursor = conn;
-            if let Some(sent) = self.transmit_for(conn, now, buf) {
-                return Some((conn, sent));
+            match self.transmit_for(conn, now, buf) {
+                Some(sent) => return Some((conn, sent)),
+                // Nothing more from it until something happens to it.
+                None => {
+                    self.ready.remove(&conn);
+                }
             }
         }
         None
