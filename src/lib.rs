@@ -23,6 +23,7 @@
 )]
 
 pub mod inspector;
+pub mod playground;
 
 pub mod app;
 pub mod components;

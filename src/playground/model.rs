@@ -1,0 +1,231 @@
+//! The records every view reads, the same for both backends.
+
+use std::rc::Rc;
+
+use mqtt_core::codec::{PacketType, QoS};
+use mqtt_core::message::MessageProperties;
+use mqtt_core::Instant;
+
+/// Our stable number for a client (names can be reused after a client is removed; keys never are).
+pub type ClientKey = u32;
+
+/// Which way a packet or message went, seen from the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// From the client to the broker.
+    Sent,
+    /// From the broker to the client.
+    Received,
+}
+
+impl Direction {
+    /// "sent" or "received".
+    pub fn word(self) -> &'static str {
+        match self {
+            Direction::Sent => "sent",
+            Direction::Received => "received",
+        }
+    }
+
+    /// An arrow that reads without colour: ↑ for sent, ↓ for received.
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Direction::Sent => "↑",
+            Direction::Received => "↓",
+        }
+    }
+}
+
+/// One MQTT control packet on one client's connection: one arrow of a sequence diagram.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PacketRecord {
+    /// When it was written (sent) or, for a real broker's packets, when its frame arrived.
+    pub at: Instant,
+    /// The client whose connection carried it.
+    pub client: ClientKey,
+    /// Which way.
+    pub direction: Direction,
+    /// Transmission id, unique in the workspace: pairs a write with its arrival or loss.
+    pub tx: u64,
+    /// Packet type.
+    pub packet_type: PacketType,
+    /// Packet identifier, if it has one.
+    pub packet_id: Option<u16>,
+    /// One-line summary from mqtt-core.
+    pub summary: String,
+    /// The bytes (a CONNECT's password bytes are masked: passwords never go into logs).
+    pub bytes: Vec<u8>,
+    /// When it arrived at the other end, when that was seen (simulated links; a real broker's
+    /// packets arrive as they are recorded).
+    pub arrived_at: Option<Instant>,
+    /// Why it never arrived, if it was lost on a simulated link.
+    pub lost: Option<&'static str>,
+    /// Whether bytes were masked (a password).
+    pub redacted: bool,
+}
+
+/// An application message a client sent or received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRecord {
+    /// When it was published, or delivered to the client's application.
+    pub at: Instant,
+    /// The client.
+    pub client: ClientKey,
+    /// Published by the client (sent) or delivered to it (received).
+    pub direction: Direction,
+    /// Topic name.
+    pub topic: Rc<str>,
+    /// Payload.
+    pub payload: Rc<[u8]>,
+    /// QoS on this hop.
+    pub qos: QoS,
+    /// RETAIN flag as it came (a received retained message was stored by the broker).
+    pub retain: bool,
+    /// DUP flag as it came.
+    pub dup: bool,
+    /// Packet identifier on this hop (QoS 1/2).
+    pub packet_id: Option<u16>,
+    /// 5.0 message properties, when there are any.
+    pub properties: Option<Rc<MessageProperties>>,
+    /// Index of the PUBLISH packet record that carried it (received messages), for the inspector.
+    pub packet: Option<u64>,
+}
+
+/// Where a client stands, as the client list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Not connected.
+    Disconnected,
+    /// Opening the WebSocket.
+    Opening,
+    /// CONNECT sent, waiting for CONNACK.
+    Connecting,
+    /// Connected.
+    Connected,
+    /// DISCONNECT sent or closing.
+    Closing,
+    /// Disconnected cleanly with its session kept at the broker (a sleeping sensor).
+    Asleep,
+    /// Closed without DISCONNECT on purpose: the broker publishes its will.
+    Killed,
+    /// The last attempt failed (refused, unreachable, timed out): see its notice.
+    Failed,
+}
+
+impl Status {
+    /// The word shown in the badge.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Disconnected => "Disconnected",
+            Status::Opening => "Opening socket…",
+            Status::Connecting => "Connecting…",
+            Status::Connected => "Connected",
+            Status::Closing => "Closing…",
+            Status::Asleep => "Asleep",
+            Status::Killed => "Killed",
+            Status::Failed => "Failed",
+        }
+    }
+
+    /// A symbol for the badge, so the state never depends on colour alone.
+    pub fn icon(self) -> &'static str {
+        match self {
+            Status::Connected => "●",
+            Status::Opening | Status::Connecting | Status::Closing => "◌",
+            Status::Disconnected => "○",
+            Status::Asleep => "☾",
+            Status::Killed => "✕",
+            Status::Failed => "!",
+        }
+    }
+
+    /// A CSS class name.
+    pub fn class(self) -> &'static str {
+        match self {
+            Status::Connected => "connected",
+            Status::Opening | Status::Connecting | Status::Closing => "busy",
+            Status::Disconnected => "disconnected",
+            Status::Asleep => "asleep",
+            Status::Killed => "killed",
+            Status::Failed => "failed",
+        }
+    }
+
+    /// Whether a connection is open or on its way.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            Status::Opening | Status::Connecting | Status::Connected | Status::Closing
+        )
+    }
+}
+
+/// How serious a notice is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level {
+    /// For the record.
+    Info,
+    /// Worth knowing: a lower QoS granted, a refused subscription.
+    Warning,
+    /// Something failed.
+    Error,
+}
+
+impl Level {
+    /// A symbol, so the level never depends on colour alone.
+    pub fn icon(self) -> &'static str {
+        match self {
+            Level::Info => "i",
+            Level::Warning => "⚠",
+            Level::Error => "✕",
+        }
+    }
+
+    /// A CSS class name.
+    pub fn class(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// A message for a person: what happened and, when it failed, the likely causes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// When.
+    pub at: Instant,
+    /// Which client, if any.
+    pub client: Option<ClientKey>,
+    /// How serious.
+    pub level: Level,
+    /// One line.
+    pub title: String,
+    /// More lines (causes, what to try), each shown as its own item.
+    pub details: Vec<String>,
+}
+
+impl Notice {
+    /// A notice without details.
+    pub fn new(
+        at: Instant,
+        client: Option<ClientKey>,
+        level: Level,
+        title: impl Into<String>,
+    ) -> Self {
+        Notice {
+            at,
+            client,
+            level,
+            title: title.into(),
+            details: Vec::new(),
+        }
+    }
+
+    /// The same notice with `details`.
+    pub fn with_details(mut self, details: Vec<String>) -> Self {
+        self.details = details;
+        self
+    }
+}

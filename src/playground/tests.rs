@@ -1,0 +1,659 @@
+//! The workspace end to end, natively and under wasm: the simulated backend as the page runs it, and
+//! the real backend against mqtt-core's teaching broker standing in for a WebSocket broker (the
+//! harness plays the browser: it opens "sockets", carries frames — split and joined — and closes them).
+
+use std::collections::BTreeMap;
+
+use mqtt_core::broker::{Broker, BrokerConfig, BrokerEventKind, ConnectionId};
+use mqtt_core::client::ConnectionState;
+use mqtt_core::codec::{encode, ConnAck, Packet, PacketType, ProtocolVersion, QoS, ReasonCode};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use super::config::{ClientConfig, PublishRequest, SubscribeRequest, WillConfig};
+use super::model::{ClientKey, Direction, Level, Status};
+use super::workspace::{BrokerChoice, Io, SocketId, Workspace};
+
+fn config(name: &str) -> ClientConfig {
+    ClientConfig::new(name, &format!("mqttpg-{name}"))
+}
+
+fn persistent(name: &str) -> ClientConfig {
+    let mut config = config(name);
+    config.clean_start = false;
+    config
+}
+
+fn received(ws: &Workspace, key: ClientKey) -> Vec<(String, String, u8, bool)> {
+    ws.history()
+        .messages
+        .iter_from(0)
+        .map(|(_, m)| m)
+        .filter(|m| m.client == key && m.direction == Direction::Received)
+        .map(|m| {
+            (
+                m.topic.to_string(),
+                String::from_utf8_lossy(&m.payload).into_owned(),
+                m.qos.level(),
+                m.retain,
+            )
+        })
+        .collect()
+}
+
+fn packet_types(ws: &Workspace, key: ClientKey) -> Vec<(Direction, PacketType)> {
+    ws.history()
+        .packets
+        .iter_from(0)
+        .map(|(_, p)| p)
+        .filter(|p| p.client == key)
+        .map(|p| (p.direction, p.packet_type))
+        .collect()
+}
+
+// --- Simulated -----------------------------------------------------------------------------------
+
+/// A simulated workspace and a clock, started at 10 s of page time.
+struct Sim {
+    ws: Workspace,
+    now: u64,
+}
+
+impl Sim {
+    fn new() -> Self {
+        Sim {
+            ws: Workspace::new(BrokerChoice::Simulated { latency_ms: 20 }, 10_000),
+            now: 10_000,
+        }
+    }
+
+    fn add(&mut self, config: ClientConfig) -> ClientKey {
+        let key = self.ws.add_client(config, self.now).unwrap();
+        self.run(200);
+        key
+    }
+
+    fn run(&mut self, ms: u64) {
+        for _ in 0..ms / 10 {
+            self.now += 10;
+            self.ws.tick(self.now);
+        }
+    }
+}
+
+#[test]
+fn simulated_fan_out_at_every_qos() {
+    let mut sim = Sim::new();
+    let kitchen = sim.add(config("esp32-kitchen"));
+    let dashboard = sim.add(config("dashboard"));
+    let phone = sim.add(config("phone"));
+    assert_eq!(sim.ws.client(kitchen).unwrap().status, Status::Connected);
+    for key in [dashboard, phone] {
+        sim.ws
+            .subscribe(
+                key,
+                &SubscribeRequest::new("home/#", QoS::ExactlyOnce),
+                sim.now,
+            )
+            .unwrap();
+    }
+    sim.run(200);
+    for qos in [QoS::AtMostOnce, QoS::AtLeastOnce, QoS::ExactlyOnce] {
+        let request = PublishRequest::new(
+            "home/kitchen/temp",
+            &format!("2{}", qos.level()),
+            qos,
+            false,
+        );
+        sim.ws.publish(kitchen, &request, sim.now).unwrap();
+    }
+    sim.run(500);
+    let expected: Vec<(String, String, u8, bool)> = (0..3)
+        .map(|q| ("home/kitchen/temp".into(), format!("2{q}"), q, false))
+        .collect();
+    assert_eq!(received(&sim.ws, dashboard), expected);
+    assert_eq!(received(&sim.ws, phone), expected);
+    assert_eq!(sim.ws.received_total(), 6);
+    assert_eq!(sim.ws.client(dashboard).unwrap().received, 3);
+    assert_eq!(sim.ws.client(kitchen).unwrap().sent, 3);
+    let sent = packet_types(&sim.ws, kitchen);
+    for kind in [PacketType::PubAck, PacketType::PubRec, PacketType::PubComp] {
+        assert!(
+            sent.contains(&(Direction::Received, kind)),
+            "{kind:?} missing: {sent:?}"
+        );
+    }
+    assert!(sent.contains(&(Direction::Sent, PacketType::PubRel)));
+    // Every packet arrived, with a time after it was written, and has a unique transmission id.
+    let packets: Vec<_> = sim
+        .ws
+        .history()
+        .packets
+        .iter_from(0)
+        .map(|(_, p)| p.clone())
+        .collect();
+    assert!(packets
+        .iter()
+        .all(|p| p.arrived_at.is_some_and(|at| at >= p.at)));
+    let mut txs: Vec<u64> = packets.iter().map(|p| p.tx).collect();
+    txs.dedup();
+    assert_eq!(txs.len(), packets.len());
+    // A received message points at the PUBLISH that carried it.
+    let (_, message) = sim
+        .ws
+        .history()
+        .messages
+        .iter_from(0)
+        .find(|(_, m)| m.client == dashboard && m.qos == QoS::ExactlyOnce)
+        .unwrap();
+    let publish = sim
+        .ws
+        .history()
+        .packets
+        .get(message.packet.unwrap())
+        .unwrap();
+    assert_eq!(
+        (publish.packet_type, publish.client),
+        (PacketType::Publish, dashboard)
+    );
+    // The topic tree and the chart saw it.
+    let topics = sim.ws.topics();
+    let node = topics
+        .node(topics.find("home/kitchen/temp").unwrap())
+        .unwrap();
+    assert_eq!(node.messages, 6);
+    assert_eq!(
+        sim.ws.series().points("home/kitchen/temp").unwrap().len(),
+        6
+    );
+}
+
+#[test]
+fn simulated_retained_will_and_sleep() {
+    let mut sim = Sim::new();
+    let mut with_will = config("esp32-kitchen");
+    with_will.will = Some(WillConfig {
+        topic: "esp32-kitchen/status".into(),
+        payload: "offline".into(),
+        qos: QoS::AtLeastOnce,
+        retain: true,
+        delay_s: 0,
+    });
+    let kitchen = sim.add(with_will);
+    let request = PublishRequest::new("esp32-kitchen/ip", "192.168.1.20", QoS::AtLeastOnce, true);
+    sim.ws.publish(kitchen, &request, sim.now).unwrap();
+    sim.run(200);
+    // A late subscriber gets the retained message.
+    let late = sim.add(persistent("dashboard"));
+    sim.ws
+        .subscribe(
+            late,
+            &SubscribeRequest::new("esp32-kitchen/#", QoS::AtLeastOnce),
+            sim.now,
+        )
+        .unwrap();
+    sim.run(200);
+    assert_eq!(
+        received(&sim.ws, late),
+        [("esp32-kitchen/ip".into(), "192.168.1.20".into(), 1, true)]
+    );
+    let topics = sim.ws.topics();
+    assert!(
+        topics
+            .node(topics.find("esp32-kitchen/ip").unwrap())
+            .unwrap()
+            .retained
+    );
+    // Killed abruptly: the will goes out.
+    sim.ws.kill(kitchen, sim.now).unwrap();
+    sim.run(200);
+    assert_eq!(sim.ws.client(kitchen).unwrap().status, Status::Killed);
+    assert_eq!(received(&sim.ws, late).last().unwrap().1, "offline");
+    assert!(sim
+        .ws
+        .history()
+        .notices
+        .iter_from(0)
+        .any(|(_, n)| n.title.contains("published the will")));
+    assert!(
+        sim.ws.kill(kitchen, sim.now).is_err(),
+        "nothing left to kill"
+    );
+    // The dashboard sleeps; what arrives meanwhile waits at the broker.
+    sim.ws.sleep(late, sim.now).unwrap();
+    sim.run(200);
+    assert_eq!(sim.ws.client(late).unwrap().status, Status::Asleep);
+    sim.ws.connect(kitchen, sim.now).unwrap();
+    sim.run(200);
+    let news = PublishRequest::new("esp32-kitchen/ip", "192.168.1.21", QoS::AtLeastOnce, false);
+    sim.ws.publish(kitchen, &news, sim.now).unwrap();
+    sim.run(200);
+    let before = received(&sim.ws, late).len();
+    sim.ws.wake(late, sim.now).unwrap();
+    sim.run(300);
+    assert_eq!(sim.ws.client(late).unwrap().status, Status::Connected);
+    assert_eq!(
+        received(&sim.ws, late)[before..].last().unwrap().1,
+        "192.168.1.21"
+    );
+    // Sleep needs a persistent session.
+    let error = sim.ws.sleep(kitchen, sim.now).unwrap_err();
+    assert!(error.contains("persistent session"));
+}
+
+#[test]
+fn removed_clients_keep_their_records_and_names_can_be_reused() {
+    let mut sim = Sim::new();
+    let first = sim.add(config("dashboard"));
+    assert!(sim.ws.add_client(config("dashboard"), sim.now).is_err());
+    sim.ws.remove_client(first, sim.now);
+    sim.run(200);
+    assert!(sim.ws.client(first).is_none());
+    assert_eq!(sim.ws.name(first), "dashboard");
+    assert!(packet_types(&sim.ws, first).contains(&(Direction::Sent, PacketType::Disconnect)));
+    let second = sim.add(config("dashboard"));
+    assert_ne!(first, second);
+    assert_eq!(sim.ws.client(second).unwrap().status, Status::Connected);
+    assert!(sim.ws.session(second).is_some());
+}
+
+#[test]
+fn switching_brokers_reconnects_every_client() {
+    let mut sim = Sim::new();
+    let key = sim.add(config("dashboard"));
+    sim.ws.set_broker(
+        BrokerChoice::WebSocket {
+            url: "ws://127.0.0.1:9001".into(),
+        },
+        sim.now,
+    );
+    assert_eq!(sim.ws.client(key).unwrap().status, Status::Opening);
+    assert_eq!(
+        sim.ws.take_io(),
+        [Io::Open {
+            socket: 1,
+            url: "ws://127.0.0.1:9001".into()
+        }]
+    );
+    sim.ws
+        .set_broker(BrokerChoice::Simulated { latency_ms: 0 }, sim.now);
+    assert_eq!(sim.ws.take_io(), [Io::Close { socket: 1 }]);
+    sim.run(100);
+    assert_eq!(sim.ws.client(key).unwrap().status, Status::Connected);
+}
+
+// --- Real, against the teaching broker behind fake sockets ------------------------------------
+
+/// Plays the browser and a broker: carries the workspace's I/O to a `Broker` and back.
+struct Net {
+    ws: Workspace,
+    broker: Broker,
+    now: u64,
+    conns: BTreeMap<SocketId, ConnectionId>,
+    /// Deliver the broker's bytes one byte per frame (packets split across frames).
+    split: bool,
+    /// Frames the workspace sent, per socket.
+    frames: Vec<(SocketId, Vec<u8>)>,
+    /// Sockets that never open.
+    refuse_sockets: bool,
+}
+
+impl Net {
+    fn new(config: BrokerConfig) -> Self {
+        Net {
+            ws: Workspace::new(
+                BrokerChoice::WebSocket {
+                    url: "ws://broker.test:9001".into(),
+                },
+                0,
+            ),
+            broker: Broker::new(config),
+            now: 1_000,
+            conns: BTreeMap::new(),
+            split: false,
+            frames: Vec::new(),
+            refuse_sockets: false,
+        }
+    }
+
+    fn add(&mut self, config: ClientConfig) -> ClientKey {
+        let key = self.ws.add_client(config, self.now).unwrap();
+        self.pump();
+        key
+    }
+
+    /// Carries everything until quiet.
+    fn pump(&mut self) {
+        for _ in 0..100 {
+            let mut moved = false;
+            for io in self.ws.take_io() {
+                moved = true;
+                match io {
+                    Io::Open { socket, .. } => {
+                        if self.refuse_sockets {
+                            self.ws.on_close(socket, 1006, "", self.now);
+                        } else {
+                            self.conns.insert(socket, self.broker.accept(self.now));
+                            self.ws.on_open(socket, self.now);
+                        }
+                    }
+                    Io::Send { socket, bytes } => {
+                        self.frames.push((socket, bytes.clone()));
+                        if let Some(&conn) = self.conns.get(&socket) {
+                            self.broker.handle_bytes(conn, &bytes, self.now);
+                        }
+                    }
+                    Io::Close { socket } => {
+                        if let Some(conn) = self.conns.remove(&socket) {
+                            self.broker.connection_lost(conn, self.now);
+                        }
+                        // The browser reports the close of a socket we closed ourselves too.
+                        self.ws.on_close(socket, 1005, "", self.now);
+                    }
+                }
+            }
+            let mut out: BTreeMap<ConnectionId, Vec<u8>> = BTreeMap::new();
+            let mut buf = Vec::new();
+            while let Some((conn, sent)) = self.broker.poll_transmit(self.now, &mut buf) {
+                out.entry(conn)
+                    .or_default()
+                    .extend_from_slice(&buf[sent.bytes]);
+                moved = true;
+            }
+            for (conn, bytes) in out {
+                let Some(socket) = self.socket_of(conn) else {
+                    continue;
+                };
+                if self.split {
+                    for byte in bytes {
+                        self.ws.on_frame(socket, &[byte], self.now);
+                    }
+                } else {
+                    self.ws.on_frame(socket, &bytes, self.now);
+                }
+            }
+            while let Some(event) = self.broker.poll_event() {
+                if let BrokerEventKind::CloseConnection { conn } = event.kind {
+                    if let Some(socket) = self.socket_of(conn) {
+                        self.conns.remove(&socket);
+                        self.ws.on_close(socket, 1000, "", self.now);
+                        moved = true;
+                    }
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
+    }
+
+    fn socket_of(&self, conn: ConnectionId) -> Option<SocketId> {
+        self.conns.iter().find(|(_, &c)| c == conn).map(|(&s, _)| s)
+    }
+
+    fn advance(&mut self, ms: u64) {
+        for _ in 0..ms / 100 {
+            self.now += 100;
+            self.ws.tick(self.now);
+            self.pump();
+        }
+    }
+
+    fn problem(&self, key: ClientKey) -> String {
+        let notice = self.ws.client(key).unwrap().problem.clone().unwrap();
+        format!("{} | {}", notice.title, notice.details.join(" | "))
+    }
+}
+
+#[test]
+fn real_sessions_over_split_frames_and_coalesced_acks() {
+    let mut net = Net::new(BrokerConfig::default());
+    net.split = true;
+    let kitchen = net.add(config("esp32-kitchen"));
+    let dashboard = net.add(config("dashboard"));
+    assert_eq!(net.ws.client(dashboard).unwrap().status, Status::Connected);
+    net.ws
+        .subscribe(
+            dashboard,
+            &SubscribeRequest::new("home/#", QoS::ExactlyOnce),
+            net.now,
+        )
+        .unwrap();
+    net.pump();
+    // The broker's five PUBLISH reach the dashboard in one frame: its five PUBREC go back in one.
+    net.split = false;
+    for n in 0..5 {
+        let request = PublishRequest::new("home/t", &n.to_string(), QoS::ExactlyOnce, false);
+        net.ws.publish(kitchen, &request, net.now).unwrap();
+    }
+    net.pump();
+    let payloads: Vec<String> = received(&net.ws, dashboard)
+        .into_iter()
+        .map(|m| m.1)
+        .collect();
+    assert_eq!(payloads, ["0", "1", "2", "3", "4"]);
+    let dashboard_frames: Vec<&Vec<u8>> = net
+        .frames
+        .iter()
+        .filter(|(socket, _)| *socket == 2)
+        .map(|(_, bytes)| bytes)
+        .collect();
+    assert!(
+        dashboard_frames
+            .iter()
+            .any(|frame| frame.len() == 20 && frame.chunks(4).all(|c| c[0] == 0x50)),
+        "{dashboard_frames:02x?}"
+    );
+    // Received packets are recorded with their bytes, even when they came a byte at a time.
+    let types = packet_types(&net.ws, dashboard);
+    assert!(types.contains(&(Direction::Received, PacketType::SubAck)));
+    assert!(types.contains(&(Direction::Sent, PacketType::PubRec)));
+    assert!(types.contains(&(Direction::Sent, PacketType::PubComp)));
+    let (_, connack) = net
+        .ws
+        .history()
+        .packets
+        .iter_from(0)
+        .find(|(_, p)| p.client == dashboard && p.packet_type == PacketType::ConnAck)
+        .unwrap();
+    assert_eq!(connack.bytes, [0x20, 0x02, 0x00, 0x00]);
+    // Disconnect: DISCONNECT goes out, then the socket closes, and the client is simply disconnected.
+    net.ws.disconnect(dashboard, net.now).unwrap();
+    net.pump();
+    assert_eq!(
+        net.ws.client(dashboard).unwrap().status,
+        Status::Disconnected
+    );
+    assert!(net.ws.client(dashboard).unwrap().problem.is_none());
+    assert_eq!(
+        packet_types(&net.ws, dashboard).last(),
+        Some(&(Direction::Sent, PacketType::Disconnect))
+    );
+}
+
+#[test]
+fn real_will_on_kill_and_the_password_never_recorded() {
+    let mut net = Net::new(BrokerConfig::default());
+    let mut kitchen_config = config("esp32-kitchen");
+    kitchen_config.username = Some("alice".into());
+    kitchen_config.password = Some("s3cret".into());
+    kitchen_config.will = Some(WillConfig {
+        topic: "esp32-kitchen/status".into(),
+        payload: "offline".into(),
+        qos: QoS::AtMostOnce,
+        retain: false,
+        delay_s: 0,
+    });
+    let kitchen = net.add(kitchen_config);
+    let dashboard = net.add(config("dashboard"));
+    net.ws
+        .subscribe(
+            dashboard,
+            &SubscribeRequest::new("esp32-kitchen/status", QoS::AtMostOnce),
+            net.now,
+        )
+        .unwrap();
+    net.pump();
+    net.ws.kill(kitchen, net.now).unwrap();
+    net.pump();
+    assert_eq!(net.ws.client(kitchen).unwrap().status, Status::Killed);
+    assert_eq!(received(&net.ws, dashboard).last().unwrap().1, "offline");
+    let (_, connect) = net
+        .ws
+        .history()
+        .packets
+        .iter_from(0)
+        .find(|(_, p)| p.client == kitchen && p.packet_type == PacketType::Connect)
+        .unwrap();
+    assert!(connect.redacted);
+    assert!(connect.bytes.ends_with(b"******"));
+    assert!(!connect.bytes.windows(6).any(|w| w == b"s3cret"));
+    // The frame on the wire carried the real password.
+    assert!(net.frames[0].1.windows(6).any(|w| w == b"s3cret"));
+}
+
+#[test]
+fn real_subscription_downgrade_is_noticed() {
+    let mut net = Net::new(BrokerConfig {
+        maximum_qos: QoS::AtLeastOnce,
+        ..BrokerConfig::default()
+    });
+    let key = net.add(config("dashboard"));
+    net.ws
+        .subscribe(
+            key,
+            &SubscribeRequest::new("a/#", QoS::ExactlyOnce),
+            net.now,
+        )
+        .unwrap();
+    net.pump();
+    let notice = net.ws.client(key).unwrap().problem.clone().unwrap();
+    assert_eq!(notice.level, Level::Warning);
+    assert!(notice.title.contains("granted QoS 1") && notice.title.contains("asked for QoS 2"));
+    let subscription = &net.ws.session(key).unwrap().subscriptions()[0];
+    assert_eq!(subscription.granted, Some(QoS::AtLeastOnce));
+}
+
+#[test]
+fn real_refusal_unreachable_broker_and_timeouts_explain_themselves() {
+    // A refusing "broker": CONNACK "not authorized", then the close.
+    let mut ws = Workspace::new(
+        BrokerChoice::WebSocket {
+            url: "ws://broker.test:9001".into(),
+        },
+        0,
+    );
+    let key = ws.add_client(config("dashboard"), 0).unwrap();
+    assert_eq!(
+        ws.take_io(),
+        [Io::Open {
+            socket: 1,
+            url: "ws://broker.test:9001".into()
+        }]
+    );
+    ws.on_open(1, 5);
+    assert!(matches!(
+        ws.take_io().as_slice(),
+        [Io::Send { socket: 1, .. }]
+    ));
+    let mut refusal = Vec::new();
+    let connack = ConnAck {
+        code: ReasonCode(5),
+        ..ConnAck::default()
+    };
+    encode(
+        &Packet::ConnAck(connack),
+        ProtocolVersion::V311,
+        &mut refusal,
+    )
+    .unwrap();
+    ws.on_frame(1, &refusal, 10);
+    assert_eq!(ws.take_io(), [Io::Close { socket: 1 }]);
+    ws.on_close(1, 1000, "", 11);
+    let entry = ws.client(key).unwrap();
+    assert_eq!(entry.status, Status::Failed);
+    let problem = entry.problem.clone().unwrap();
+    assert_eq!(
+        problem.title,
+        "The broker refused the connection: not authorized (0x05)."
+    );
+
+    // Nothing listening: the socket fails before it opens.
+    let mut net = Net::new(BrokerConfig::default());
+    net.refuse_sockets = true;
+    let key = net.add(config("dashboard"));
+    assert_eq!(net.ws.client(key).unwrap().status, Status::Failed);
+    let problem = net.problem(key);
+    assert!(
+        problem.contains("Could not open a WebSocket to ws://broker.test:9001"),
+        "{problem}"
+    );
+    assert!(problem.contains("Wrong port or path"), "{problem}");
+    // Connecting again is allowed and clears the problem.
+    net.refuse_sockets = false;
+    net.ws.connect(key, net.now).unwrap();
+    assert!(net.ws.client(key).unwrap().problem.is_none());
+    net.pump();
+    assert_eq!(net.ws.client(key).unwrap().status, Status::Connected);
+
+    // A socket that never answers.
+    let mut ws = Workspace::new(
+        BrokerChoice::WebSocket {
+            url: "wss://slow.test".into(),
+        },
+        0,
+    );
+    let key = ws.add_client(config("dashboard"), 0).unwrap();
+    ws.take_io();
+    ws.tick(10_001);
+    assert_eq!(ws.take_io(), [Io::Close { socket: 1 }]);
+    let problem = ws.client(key).unwrap().problem.clone().unwrap();
+    assert!(problem.title.contains("did not open within 10 s"));
+    assert!(problem
+        .details
+        .join(" ")
+        .contains("open https://slow.test once"));
+    ws.on_open(1, 10_002);
+    assert_eq!(
+        ws.take_io(),
+        [Io::Close { socket: 1 }],
+        "a late open is closed again"
+    );
+}
+
+#[test]
+fn real_keep_alive_sends_pingreq_and_times_out_without_pingresp() {
+    let mut net = Net::new(BrokerConfig::default());
+    let mut quick = config("dashboard");
+    quick.keep_alive = 2;
+    let key = net.add(quick);
+    net.advance(2_100);
+    assert!(packet_types(&net.ws, key).contains(&(Direction::Received, PacketType::PingResp)));
+    assert!(net.ws.client(key).unwrap().latency_ms.is_some());
+    // The broker goes silent: its connection is gone but the socket stays up.
+    net.conns.clear();
+    net.advance(6_000);
+    assert_eq!(net.ws.client(key).unwrap().status, Status::Failed);
+    assert!(net.problem(key).contains("Keep-alive timeout"));
+    assert_eq!(
+        net.ws.session(key).unwrap().state(),
+        ConnectionState::Disconnected
+    );
+}
+
+#[test]
+fn real_broker_closing_the_socket_is_explained() {
+    let mut net = Net::new(BrokerConfig::default());
+    let first = net.add(config("a"));
+    // Same client id: the broker takes the session over and closes the first connection.
+    let mut twin = config("b");
+    twin.client_id = "mqttpg-a".into();
+    net.add(twin);
+    assert_eq!(net.ws.client(first).unwrap().status, Status::Failed);
+    let problem = net.problem(first);
+    assert!(
+        problem.contains("The broker closed the connection"),
+        "{problem}"
+    );
+    assert!(problem.contains("same client id"), "{problem}");
+}

@@ -1,0 +1,235 @@
+//! The topic tree of everything the clients received (MQTT Explorer's signature view): one node per
+//! topic level, with message counts, the last value and whether the broker holds a retained message.
+//!
+//! Nodes are never removed, so a node's index is a stable id for expanding and selecting it.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use mqtt_core::Instant;
+
+/// One topic level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicNode {
+    /// This level's name (may be empty: `a//b` has an empty middle level).
+    pub segment: String,
+    /// The whole topic up to this level.
+    pub topic: Rc<str>,
+    /// Depth, 0 for the first level.
+    pub depth: usize,
+    /// Parent node.
+    pub parent: Option<usize>,
+    /// Children by name (sorted, so the tree reads alphabetically).
+    pub children: BTreeMap<String, usize>,
+    /// Messages received on exactly this topic.
+    pub messages: u64,
+    /// Messages received on this topic and every topic below it.
+    pub total: u64,
+    /// The last payload received on exactly this topic, and when.
+    pub last: Option<(Rc<[u8]>, Instant)>,
+    /// Whether the broker holds a retained message for this topic, as far as we have seen.
+    pub retained: bool,
+}
+
+/// The tree; see the [module documentation](self).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TopicTree {
+    nodes: Vec<TopicNode>,
+    roots: BTreeMap<String, usize>,
+}
+
+impl TopicTree {
+    /// Counts a received message on `topic`. `retain` is its RETAIN flag as delivered.
+    pub fn record(&mut self, topic: &Rc<str>, payload: &Rc<[u8]>, retain: bool, at: Instant) {
+        let mut parent: Option<usize> = None;
+        let mut end = 0;
+        let levels: Vec<&str> = topic.split('/').collect();
+        let count = levels.len();
+        for (depth, segment) in levels.into_iter().enumerate() {
+            end += segment.len();
+            let whole = topic.get(..end).unwrap_or_default();
+            end += 1;
+            let index = self.child(parent, segment, whole, depth);
+            if let Some(node) = self.nodes.get_mut(index) {
+                node.total += 1;
+                if depth + 1 == count {
+                    node.messages += 1;
+                    node.last = Some((payload.clone(), at));
+                    if retain {
+                        node.retained = !payload.is_empty();
+                    }
+                }
+            }
+            parent = Some(index);
+        }
+    }
+
+    /// Notes that a client published `topic` with RETAIN: the broker now keeps it (an empty payload
+    /// clears it), even before anyone receives it.
+    pub fn note_retained(&mut self, topic: &str, empty: bool) {
+        if let Some(index) = self.find(topic) {
+            if let Some(node) = self.nodes.get_mut(index) {
+                node.retained = !empty;
+            }
+        }
+    }
+
+    fn child(&mut self, parent: Option<usize>, segment: &str, whole: &str, depth: usize) -> usize {
+        let siblings = match parent.and_then(|p| self.nodes.get(p)) {
+            Some(node) => &node.children,
+            None => &self.roots,
+        };
+        if let Some(&index) = siblings.get(segment) {
+            return index;
+        }
+        let index = self.nodes.len();
+        self.nodes.push(TopicNode {
+            segment: segment.to_string(),
+            topic: Rc::from(whole),
+            depth,
+            parent,
+            children: BTreeMap::new(),
+            messages: 0,
+            total: 0,
+            last: None,
+            retained: false,
+        });
+        let siblings = match parent.and_then(|p| self.nodes.get_mut(p)) {
+            Some(node) => &mut node.children,
+            None => &mut self.roots,
+        };
+        siblings.insert(segment.to_string(), index);
+        index
+    }
+
+    /// The node for exactly `topic`, if it was seen.
+    pub fn find(&self, topic: &str) -> Option<usize> {
+        let mut siblings = &self.roots;
+        let mut found = None;
+        for segment in topic.split('/') {
+            let index = *siblings.get(segment)?;
+            siblings = &self.nodes.get(index)?.children;
+            found = Some(index);
+        }
+        found
+    }
+
+    /// A node by index.
+    pub fn node(&self, index: usize) -> Option<&TopicNode> {
+        self.nodes.get(index)
+    }
+
+    /// Number of nodes (topic levels seen).
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether nothing was seen.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Number of distinct topics messages arrived on.
+    pub fn topic_count(&self) -> usize {
+        self.nodes.iter().filter(|node| node.messages > 0).count()
+    }
+
+    /// The nodes to show, in order, given which are expanded: `(index, has_children)`.
+    pub fn visible(&self, expanded: &dyn Fn(usize) -> bool) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = self.roots.values().rev().copied().collect();
+        while let Some(index) = stack.pop() {
+            out.push(index);
+            if let Some(node) = self.nodes.get(index) {
+                if expanded(index) {
+                    stack.extend(node.children.values().rev().copied());
+                }
+            }
+        }
+        out
+    }
+
+    /// Position among siblings (from 1) and number of siblings, for `aria-posinset`/`aria-setsize`.
+    pub fn position(&self, index: usize) -> (usize, usize) {
+        let Some(node) = self.nodes.get(index) else {
+            return (1, 1);
+        };
+        let siblings = match node.parent.and_then(|p| self.nodes.get(p)) {
+            Some(parent) => &parent.children,
+            None => &self.roots,
+        };
+        let position = siblings.values().position(|&i| i == index).unwrap_or(0);
+        (position + 1, siblings.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn record(tree: &mut TopicTree, topic: &str, payload: &str, retain: bool) {
+        tree.record(&Rc::from(topic), &Rc::from(payload.as_bytes()), retain, 7);
+    }
+
+    #[test]
+    fn levels_count_messages_and_keep_the_last_value() {
+        let mut tree = TopicTree::default();
+        record(&mut tree, "home/kitchen/temp", "21.5", false);
+        record(&mut tree, "home/kitchen/temp", "21.7", false);
+        record(&mut tree, "home/hall/light", "on", true);
+        record(&mut tree, "$SYS/broker/uptime", "12 seconds", false);
+        let temp = tree.node(tree.find("home/kitchen/temp").unwrap()).unwrap();
+        assert_eq!((temp.messages, temp.total, temp.depth), (2, 2, 2));
+        assert_eq!(&*temp.last.as_ref().unwrap().0, b"21.7");
+        let home = tree.node(tree.find("home").unwrap()).unwrap();
+        assert_eq!((home.messages, home.total), (0, 3));
+        assert!(
+            tree.node(tree.find("home/hall/light").unwrap())
+                .unwrap()
+                .retained
+        );
+        assert_eq!(tree.topic_count(), 3);
+        assert_eq!(tree.find("home/garage"), None);
+        // "$SYS" sorts before "home"; only roots show until something is expanded.
+        let shown: Vec<String> = tree
+            .visible(&|_| false)
+            .iter()
+            .map(|&i| tree.node(i).unwrap().topic.to_string())
+            .collect();
+        assert_eq!(shown, ["$SYS", "home"]);
+        let all: Vec<String> = tree
+            .visible(&|_| true)
+            .iter()
+            .map(|&i| tree.node(i).unwrap().topic.to_string())
+            .collect();
+        assert_eq!(
+            all,
+            [
+                "$SYS",
+                "$SYS/broker",
+                "$SYS/broker/uptime",
+                "home",
+                "home/hall",
+                "home/hall/light",
+                "home/kitchen",
+                "home/kitchen/temp"
+            ]
+        );
+        assert_eq!(tree.position(tree.find("home").unwrap()), (2, 2));
+    }
+
+    #[test]
+    fn empty_levels_and_clearing_a_retained_message() {
+        let mut tree = TopicTree::default();
+        record(&mut tree, "/a//b", "x", true);
+        let index = tree.find("/a//b").unwrap();
+        assert_eq!(tree.node(index).unwrap().depth, 3);
+        assert_eq!(&*tree.node(tree.find("").unwrap()).unwrap().topic, "");
+        record(&mut tree, "/a//b", "", true);
+        assert!(!tree.node(index).unwrap().retained);
+        tree.note_retained("/a//b", false);
+        assert!(tree.node(index).unwrap().retained);
+    }
+}
