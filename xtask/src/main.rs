@@ -11,6 +11,7 @@
 mod bench;
 mod cmd;
 mod error;
+mod firmware;
 mod fuzz;
 mod project;
 mod serve;
@@ -33,6 +34,7 @@ commands:
   e2e                  only: tools, trunk build, browser e2e tests (quicker loop while working on the UI)
   bench [NAME...]      run benchmarks (no name = all); names: codec
   fuzz [--seconds N]   fuzz the stream decoder with cargo-fuzz for N seconds (default 60)
+  firmware             only the firmware steps of `test`: ESP32-C3 build + esptool image check, ESP32-C6 build
   tools                only install/verify the pinned tools (what `test` does first)
   help                 this text";
 
@@ -65,6 +67,10 @@ fn run(args: &[String]) -> Result {
         }
         "bench" => bench::run(rest),
         "fuzz" => fuzz::run(fuzz::Options::parse(rest)?),
+        "firmware" => {
+            no_options(command, rest)?;
+            firmware::run_steps()
+        }
         "tools" => {
             no_options(command, rest)?;
             tools::Tools::new().for_test()

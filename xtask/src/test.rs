@@ -6,6 +6,7 @@
 
 use crate::cmd::Cmd;
 use crate::error::Result;
+use crate::firmware;
 use crate::steps::{run_all, step};
 use crate::tools::{Tools, CHROMIUM};
 
@@ -24,13 +25,15 @@ pub fn run_all_checks() -> Result {
                 "warnings",
             ])
         }),
-        step("clippy (app and simulator for wasm32)", || {
+        step("clippy (app, simulator and mqtt-client for wasm32)", || {
             cargo(&[
                 "clippy",
                 "-p",
                 "mqtt-playground",
                 "-p",
                 "mqtt-sim",
+                "-p",
+                "mqtt-client",
                 "--target",
                 "wasm32-unknown-unknown",
                 "--",
@@ -48,6 +51,11 @@ pub fn run_all_checks() -> Result {
                 "riscv32imc-unknown-none-elf",
             ])
         }),
+        step(
+            "firmware (ESP32-C3 release build + esptool image check)",
+            firmware::check_c3,
+        ),
+        step("firmware (ESP32-C6 release build)", firmware::build_c6),
         step(
             "wasm-bindgen tests (app logic and simulator determinism, in Node)",
             wasm_bindgen_tests,
