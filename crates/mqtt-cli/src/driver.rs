@@ -305,6 +305,14 @@ impl Driver {
         received.and(flushed)
     }
 
+    /// Writes what the session has ready now, without waiting for anything: lets the application
+    /// see the effect of what it just queued (e.g. a QoS 0 PUBLISH is out, so the session is
+    /// quiescent) before it decides to wait or to leave.
+    pub fn transmit(&mut self) -> Result<(), DriverError> {
+        self.flush();
+        self.process_events()
+    }
+
     /// Everything the session has ready, in one write.
     fn flush(&mut self) {
         let Some(link) = self.link.as_mut() else {

@@ -153,6 +153,10 @@ impl Publisher {
             if self.first_connack && !self.input_done {
                 self.take_input()?;
             }
+            self.driver
+                .transmit()
+                .map_err(|error| CliError::from_driver(error, false))?;
+            self.handle_events()?;
             let session = self.driver.session();
             if self.first_connack
                 && self.input_done

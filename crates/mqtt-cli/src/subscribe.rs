@@ -121,6 +121,10 @@ impl Subscriber {
             let stepped = self.driver.step(wait);
             self.handle_events(&mut stdout)?;
             stepped.map_err(|error| CliError::from_driver(error, !self.connected_once))?;
+            // Acknowledgements go out now, so a finished handshake is seen as finished at once.
+            let sent = self.driver.transmit();
+            self.handle_events(&mut stdout)?;
+            sent.map_err(|error| CliError::from_driver(error, !self.connected_once))?;
             self.maybe_stop()?;
         }
         Ok(())
