@@ -6,7 +6,7 @@
 const SETTINGS: &[(&str, &str)] = &[
     ("WIFI_SSID", "your-wifi"),
     ("WIFI_PASSWORD", ""),
-    ("MQTT_BROKER", "test.mosquitto.org"),
+    ("MQTT_BROKER", "your-broker"),
     ("MQTT_PORT", "1883"),
     // Empty: `esp32-` and the last three bytes of the board's MAC address.
     ("MQTT_CLIENT_ID", ""),

@@ -65,8 +65,25 @@ pub struct Board {
 
 /// Peripherals left for the programs.
 pub struct Rest {
-    /// The on-chip temperature sensor.
-    pub tsens: esp_hal::peripherals::TSENS<'static>,
+    /// The chip's own temperature sensor, where esp-hal has a driver for it.
+    pub thermometer: Thermometer,
+}
+
+/// The one chip-specific piece: esp-hal drives the on-chip temperature sensor of the ESP32-C3 and
+/// ESP32-C6 only. Elsewhere there is no reading (the sensor example then publishes its uptime).
+pub struct Thermometer {
+    #[cfg(any(feature = "esp32c3", feature = "esp32c6"))]
+    sensor: esp_hal::tsens::TemperatureSensor<'static>,
+}
+
+impl Thermometer {
+    /// The temperature in tenths of a degree Celsius, if this chip can tell.
+    pub fn tenths_celsius(&self) -> Option<i32> {
+        #[cfg(any(feature = "esp32c3", feature = "esp32c6"))]
+        return Some((self.sensor.get_temperature().to_celsius() * 10.0) as i32);
+        #[cfg(not(any(feature = "esp32c3", feature = "esp32c6")))]
+        None
+    }
 }
 
 macro_rules! make_static {
@@ -145,7 +162,14 @@ pub async fn start(spawner: Spawner) -> Board {
         ip,
         client_id,
         rest: Rest {
-            tsens: peripherals.TSENS,
+            thermometer: Thermometer {
+                #[cfg(any(feature = "esp32c3", feature = "esp32c6"))]
+                sensor: esp_hal::tsens::TemperatureSensor::new(
+                    peripherals.TSENS,
+                    esp_hal::tsens::Config::default(),
+                )
+                .expect("the temperature sensor starts"),
+            },
         },
     }
 }
