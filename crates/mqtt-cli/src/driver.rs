@@ -10,6 +10,9 @@
 //!   backoff; the same session object reconnects, so a persistent session resumes (resends with
 //!   DUP=1, PUBREL again, the QoS 2 records that stop a second delivery all survive).
 //!
+//! Events pass through a [`RedeliveryGuard`], which keeps one broker bug (a QoS 2 PUBLISH sent again
+//! after its PUBREL) from becoming a second delivery.
+//!
 //! The application (a command, a test) calls [`Driver::step`] in a loop, reads the events it cares
 //! about with [`Driver::poll_event`] and acts on the session between steps.
 
@@ -22,6 +25,7 @@ use mqtt_core::client::{
 use mqtt_core::codec::{ProtocolVersion, ReasonCode};
 
 use crate::clock::Clock;
+use crate::redelivery::RedeliveryGuard;
 use crate::transport::{self, Endpoint, Recv, Transport, TransportError};
 
 /// How the driver reconnects after the link drops.
@@ -166,6 +170,7 @@ pub struct Driver {
     last_error: Option<TransportError>,
     links_opened: u32,
     trace: Option<Trace>,
+    guard: RedeliveryGuard,
 }
 
 impl Driver {
@@ -188,6 +193,7 @@ impl Driver {
             last_error: None,
             links_opened: 0,
             trace: None,
+            guard: RedeliveryGuard::default(),
         }
     }
 
@@ -215,6 +221,12 @@ impl Driver {
     /// How many links were opened (the first connection plus each reconnect).
     pub fn links_opened(&self) -> u32 {
         self.links_opened
+    }
+
+    /// How many QoS 2 resends after PUBREL (a broker bug) were kept from the application; see
+    /// [`crate::redelivery`].
+    pub fn resends_after_pubrel(&self) -> u64 {
+        self.guard.suppressed()
     }
 
     /// Whether the session is connected (CONNACK accepted) right now.
@@ -346,7 +358,8 @@ impl Driver {
     /// events are queued.
     fn process_events(&mut self) -> Result<(), DriverError> {
         let mut outcome = Ok(());
-        while let Some(event) = self.session.poll_event() {
+        while let Some(mut event) = self.session.poll_event() {
+            event.kind = self.guard.filter(event.kind);
             match &event.kind {
                 EventKind::PacketReceived(received) => {
                     if let Some(trace) = self.trace.as_mut() {

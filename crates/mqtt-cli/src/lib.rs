@@ -10,6 +10,8 @@
 //! * [`args`] — the command line (clap), flags as mosquitto spells them; [`settings`] turns it into
 //!   session options and an endpoint.
 //! * [`publish`] and [`subscribe`] — the two commands; [`output`] prints what `sub` receives.
+//! * [`redelivery`] — keeps a broker bug (mosquitto resending a QoS 2 PUBLISH after PUBREL) from
+//!   reaching the application as a second delivery.
 //!
 //! It is a library as well as the `mqtt` binary so that tests can drive sessions through the very same
 //! transport and driver (the fault-proxy test does).
@@ -27,6 +29,7 @@ pub mod driver;
 pub mod error;
 pub mod output;
 pub mod publish;
+pub mod redelivery;
 pub mod settings;
 pub mod subscribe;
 pub mod transport;
