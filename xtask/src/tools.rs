@@ -18,6 +18,7 @@
 //! | playwright-core               | `e2e/package-lock.json`                | `npm ci` in `e2e/`        |
 //! | nightly toolchain             | —                                      | `rustup toolchain install`|
 //! | cargo-fuzz                    | [`CARGO_FUZZ_VERSION`]                 | `cargo install --locked`  |
+//! | mosquitto + its clients       | Debian                                 | apt `mosquitto mosquitto-clients` |
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -76,7 +77,8 @@ impl Tools {
         println!("checking tools for `cargo xtask test`:");
         self.rust_targets(&[WASM_TARGET, RISCV_TARGET])?;
         self.web_tools()?;
-        self.browser_tools()
+        self.browser_tools()?;
+        self.mosquitto()
     }
 
     /// What `cargo xtask fuzz` needs.
@@ -326,6 +328,25 @@ impl Tools {
         })
     }
 
+    /// A real broker and its command-line clients, for mqtt-cli's interop and fault-proxy tests
+    /// (they start their own mosquitto on free loopback ports; the service is never enabled).
+    fn mosquitto(&mut self) -> Result {
+        let check = || {
+            let found: Vec<String> = MOSQUITTO_PROGRAMS
+                .iter()
+                .map(|program| {
+                    find_program(program)
+                        .map(|path| path.display().to_string())
+                        .ok_or_else(|| format!("no {program}"))
+                })
+                .collect::<std::result::Result<_, _>>()?;
+            Ok(found.join(", "))
+        };
+        self.ensure("mosquitto + mosquitto-clients", check, |tools| {
+            tools.apt_install(&["mosquitto", "mosquitto-clients"])
+        })
+    }
+
     /// Installs Debian packages: `apt-get update` once per run, then a non-interactive install.
     /// Uses `sudo` when not root (CI runs as root on a fresh machine).
     fn apt_install(&mut self, packages: &[&str]) -> Result {
@@ -352,6 +373,19 @@ impl Tools {
             .args(packages)
             .run()
     }
+}
+
+/// The programs mqtt-cli's tests run: the broker and the clients they compare ours with.
+const MOSQUITTO_PROGRAMS: [&str; 3] = ["mosquitto", "mosquitto_pub", "mosquitto_sub"];
+
+/// `program` on xtask's search path or in the sbin directories (Debian puts the broker in
+/// `/usr/sbin`, which a non-root `PATH` often lacks). Found by looking, not by running: mosquitto's
+/// programs exit non-zero for `--help`.
+fn find_program(program: &str) -> Option<PathBuf> {
+    std::env::split_paths(project::search_path())
+        .chain(["/usr/sbin", "/usr/local/sbin", "/sbin"].map(PathBuf::from))
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
 }
 
 /// Runs `program --version` and expects its first line to be exactly `expected`.
