@@ -59,9 +59,9 @@ doubling to 5 s, up to 10 attempts in a row) and completes delivery: with -c the
 is resumed and the unacknowledged messages are resent with DUP=1; with a clean session the broker
 forgets them, so they are published again.
 
-Caveat: with a clean session, a QoS 2 message published again after a drop is only delivered at least
-once — the broker may already have forwarded the first copy. Use -c (and -i) for exactly once across
-drops.";
+Caveat: with a clean session, a QoS 2 message published again after a drop is delivered
+at least once, not exactly once: the broker may already have forwarded the first copy. Use -c (and
+-i) for exactly once across drops.";
 
 const PUB_AFTER_HELP: &str = "\
 Examples:
