@@ -4,7 +4,9 @@
 
 use mqtt_core::topic;
 
-use super::model::{ClientKey, Direction, MessageRecord};
+use std::marker::PhantomData;
+
+use super::model::{ClientKey, Direction, MessageRecord, PacketRecord};
 use super::ring::Ring;
 
 /// What the log shows.
@@ -47,19 +49,71 @@ impl LogFilter {
     }
 }
 
+/// A filter over records of type `T`.
+pub trait RecordFilter<T>: Clone + PartialEq + Default {
+    /// Whether every record passes.
+    fn is_empty(&self) -> bool;
+    /// Whether `record` passes.
+    fn matches(&self, record: &T) -> bool;
+}
+
+impl RecordFilter<MessageRecord> for LogFilter {
+    fn is_empty(&self) -> bool {
+        LogFilter::is_empty(self)
+    }
+
+    fn matches(&self, record: &MessageRecord) -> bool {
+        LogFilter::matches(self, record)
+    }
+}
+
+/// Which packets the packet list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PacketFilter {
+    /// Only this client's connection.
+    pub client: Option<ClientKey>,
+}
+
+impl RecordFilter<PacketRecord> for PacketFilter {
+    fn is_empty(&self) -> bool {
+        self.client.is_none()
+    }
+
+    fn matches(&self, record: &PacketRecord) -> bool {
+        self.client.is_none_or(|client| client == record.client)
+    }
+}
+
 /// The records a filter lets through, kept up to date incrementally.
-#[derive(Debug, Clone, Default)]
-pub struct FilteredLog {
-    filter: LogFilter,
+#[derive(Debug, Clone)]
+pub struct Filtered<T, F> {
+    filter: F,
     /// Matching record indices, oldest first (unused while the filter is empty).
     matched: Vec<u64>,
     /// Records up to this index have been looked at.
     scanned: u64,
+    _records: PhantomData<fn(&T)>,
 }
 
-impl FilteredLog {
+impl<T, F: Default> Default for Filtered<T, F> {
+    fn default() -> Self {
+        Filtered {
+            filter: F::default(),
+            matched: Vec::new(),
+            scanned: 0,
+            _records: PhantomData,
+        }
+    }
+}
+
+/// The message log's filtered view.
+pub type FilteredLog = Filtered<MessageRecord, LogFilter>;
+/// The packet list's filtered view.
+pub type FilteredPackets = Filtered<PacketRecord, PacketFilter>;
+
+impl<T, F: RecordFilter<T>> Filtered<T, F> {
     /// Brings the view up to date with `log` under `filter` (starting over if the filter changed).
-    pub fn update(&mut self, log: &Ring<MessageRecord>, filter: &LogFilter) {
+    pub fn update(&mut self, log: &Ring<T>, filter: &F) {
         if *filter != self.filter {
             self.filter = filter.clone();
             self.matched.clear();
@@ -83,7 +137,7 @@ impl FilteredLog {
     }
 
     /// Rows shown.
-    pub fn len(&self, log: &Ring<MessageRecord>) -> usize {
+    pub fn len(&self, log: &Ring<T>) -> usize {
         if self.filter.is_empty() {
             log.len()
         } else {
@@ -92,12 +146,12 @@ impl FilteredLog {
     }
 
     /// Whether no row is shown.
-    pub fn is_empty(&self, log: &Ring<MessageRecord>) -> bool {
+    pub fn is_empty(&self, log: &Ring<T>) -> bool {
         self.len(log) == 0
     }
 
     /// The record index shown in row `row`.
-    pub fn index(&self, log: &Ring<MessageRecord>, row: usize) -> Option<u64> {
+    pub fn index(&self, log: &Ring<T>, row: usize) -> Option<u64> {
         if self.filter.is_empty() {
             (row < log.len()).then(|| log.first() + row as u64)
         } else {
@@ -106,12 +160,21 @@ impl FilteredLog {
     }
 
     /// The row showing record `index`, if it is shown.
-    pub fn row_of(&self, log: &Ring<MessageRecord>, index: u64) -> Option<usize> {
+    pub fn row_of(&self, log: &Ring<T>, index: u64) -> Option<usize> {
         if self.filter.is_empty() {
             let row = index.checked_sub(log.first())?;
             (row < log.len() as u64).then_some(row as usize)
         } else {
             self.matched.binary_search(&index).ok()
+        }
+    }
+
+    /// Every shown record index, in order.
+    pub fn indices<'a>(&'a self, log: &'a Ring<T>) -> Box<dyn Iterator<Item = u64> + 'a> {
+        if self.filter.is_empty() {
+            Box::new(log.first()..log.end())
+        } else {
+            Box::new(self.matched.iter().copied())
         }
     }
 }

@@ -23,12 +23,13 @@
 //! * [`workspace`] — the engine and its two backends.
 //! * [`explain`] — URL checks and what a close code, a refusal or a timeout means for a person.
 //! * [`topics`] — the topic tree of everything received.
-//! * [`series`] — numeric payloads per topic, and the chart's geometry.
+//! * [`series`] — which payloads are numbers, and the chart's geometry.
 //! * [`log_view`] — filtering the message log incrementally, and the virtual window of a list.
 //! * [`payload`] — a payload as text, pretty JSON, hex or base64.
 //! * [`export`] — the message log as JSON.
 //! * [`profiles`] — saved connection profiles (never a password unless asked).
 //! * [`time`] — timestamps for people.
+//! * [`vec_map`] — a small map that costs less WebAssembly than a `BTreeMap`.
 
 pub mod config;
 pub mod explain;
@@ -42,6 +43,7 @@ pub mod ring;
 pub mod series;
 pub mod time;
 pub mod topics;
+pub mod vec_map;
 pub mod workspace;
 
 mod real;

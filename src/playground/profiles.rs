@@ -1,12 +1,15 @@
 //! Saved connection profiles: a broker and the options new clients get. Stored in the browser
-//! (`services::storage`) as JSON. A password is saved only when the user ticks "remember password";
+//! (`services::storage`). A password is saved only when the user ticks "remember password";
 //! otherwise the profile is stored without it.
+//!
+//! The stored form is one line per profile, fields separated by tabs (tabs, newlines and
+//! backslashes escaped): simple to read back without a JSON parser in the page.
 
-use serde::{Deserialize, Serialize};
+/// The first line of the stored text.
+const HEADER: &str = "mqtt-playground profiles 1";
 
 /// One saved profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Profile {
     /// Its name in the list.
     pub name: String,
@@ -17,7 +20,6 @@ pub struct Profile {
     /// User name.
     pub username: String,
     /// Password, only with `remember_password`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Whether the user asked to store the password.
     pub remember_password: bool,
@@ -39,16 +41,97 @@ impl Profile {
     }
 }
 
-/// Reads the stored list; anything unreadable gives an empty list (a broken entry must never stop
-/// the page from starting).
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+fn flag(on: bool) -> &'static str {
+    if on {
+        "1"
+    } else {
+        "0"
+    }
+}
+
+/// Reads the stored list; anything unreadable is skipped (a broken entry must never stop the page
+/// from starting).
 pub fn decode(text: &str) -> Vec<Profile> {
-    serde_json::from_str(text).unwrap_or_default()
+    let mut lines = text.lines();
+    if lines.next() != Some(HEADER) {
+        return Vec::new();
+    }
+    lines
+        .filter_map(|line| {
+            let fields: Vec<String> = line.split('\t').map(unescape).collect();
+            let [name, url, version, username, password, remember, keep_alive, clean, expiry] =
+                <[String; 9]>::try_from(fields).ok()?;
+            (!name.is_empty()).then(|| Profile {
+                name,
+                url,
+                version,
+                username,
+                password: password.strip_prefix('=').map(str::to_string),
+                remember_password: remember == "1",
+                keep_alive,
+                clean_start: clean == "1",
+                session_expiry: expiry,
+            })
+        })
+        .collect()
 }
 
 /// The list as stored (passwords removed where not asked for).
 pub fn encode(profiles: &[Profile]) -> String {
-    let stored: Vec<Profile> = profiles.iter().cloned().map(Profile::for_storage).collect();
-    serde_json::to_string(&stored).unwrap_or_else(|_| "[]".into())
+    let mut out = String::from(HEADER);
+    for profile in profiles.iter().cloned().map(Profile::for_storage) {
+        let password = profile
+            .password
+            .map(|p| format!("={p}"))
+            .unwrap_or_default();
+        let fields = [
+            escape(&profile.name),
+            escape(&profile.url),
+            escape(&profile.version),
+            escape(&profile.username),
+            escape(&password),
+            flag(profile.remember_password).into(),
+            escape(&profile.keep_alive),
+            flag(profile.clean_start).into(),
+            escape(&profile.session_expiry),
+        ];
+        out.push('\n');
+        out.push_str(&fields.join("\t"));
+    }
+    out
 }
 
 /// `profiles` with `profile` saved: replacing one of the same name, else added, sorted by name.
@@ -58,8 +141,13 @@ pub fn upsert(profiles: &[Profile], profile: Profile) -> Vec<Profile> {
         .filter(|p| p.name != profile.name)
         .cloned()
         .collect();
-    list.push(profile);
-    list.sort_by_key(|a| a.name.to_lowercase());
+    // Inserted in place (the list is kept sorted): no sort routine in the page for one profile.
+    let key = profile.name.to_ascii_lowercase();
+    let at = list
+        .iter()
+        .position(|p| p.name.to_ascii_lowercase() > key)
+        .unwrap_or(list.len());
+    list.insert(at, profile);
     list
 }
 
@@ -77,7 +165,9 @@ mod tests {
             username: "alice".into(),
             password: Some("s3cret".into()),
             remember_password: remember,
-            ..Profile::default()
+            keep_alive: "60".into(),
+            clean_start: true,
+            session_expiry: "0".into(),
         }
     }
 
@@ -88,12 +178,22 @@ mod tests {
         assert_eq!(back[0].password, None);
         assert_eq!(back[1].password.as_deref(), Some("s3cret"));
         assert_eq!(stored.matches("s3cret").count(), 1);
+        assert_eq!(back[1], profile("b", true));
+    }
+
+    #[test]
+    fn awkward_characters_round_trip() {
+        let mut odd = profile("tab\there\nnew\\line", true);
+        odd.password = Some(String::new());
+        let back = decode(&encode(std::slice::from_ref(&odd)));
+        assert_eq!(back, [odd]);
     }
 
     #[test]
     fn broken_storage_gives_an_empty_list_and_upsert_replaces_by_name() {
-        assert!(decode("{not json").is_empty());
+        assert!(decode("{not ours").is_empty());
         assert!(decode("").is_empty());
+        assert!(decode(&format!("{HEADER}\nshort\tline")).is_empty());
         let list = upsert(&[profile("local", false)], profile("Cloud", false));
         let list = upsert(
             &list,

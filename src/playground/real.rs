@@ -5,8 +5,6 @@
 //! appended to one buffer and sent as one binary frame, so a burst of acknowledgements costs one
 //! `ws.send`, and the JS↔wasm boundary is crossed once per frame each way.
 
-use std::collections::BTreeMap;
-
 use mqtt_core::client::{ClientSession, CloseReason, ConnectionState};
 use mqtt_core::codec::{PacketType, ReasonCode};
 use mqtt_core::message::Message;
@@ -15,6 +13,7 @@ use mqtt_core::Instant;
 use super::config::{ClientConfig, SubscribeRequest};
 use super::explain;
 use super::model::{ClientKey, Direction, Level, Notice, Status};
+use super::vec_map::VecMap;
 use super::workspace::{Io, Shared, SocketId, Source};
 
 /// How long a WebSocket may take to open before we give up on it.
@@ -33,8 +32,8 @@ struct RealClient {
 #[derive(Debug)]
 pub(crate) struct RealBackend {
     url: String,
-    clients: BTreeMap<ClientKey, RealClient>,
-    sockets: BTreeMap<SocketId, ClientKey>,
+    clients: VecMap<ClientKey, RealClient>,
+    sockets: VecMap<SocketId, ClientKey>,
     next_socket: SocketId,
 }
 
@@ -42,8 +41,8 @@ impl RealBackend {
     pub fn new(url: &str) -> Self {
         RealBackend {
             url: url.to_string(),
-            clients: BTreeMap::new(),
-            sockets: BTreeMap::new(),
+            clients: VecMap::default(),
+            sockets: VecMap::default(),
             next_socket: 1,
         }
     }
@@ -356,13 +355,22 @@ impl RealBackend {
         }
     }
 
-    /// Sends everything the session has to send (as one frame) and handles its events, until quiet.
+    /// Handles the session's events, then sends everything it has to send (as one frame), until
+    /// quiet. Events first, so a packet that arrived is recorded before the packets it causes (PUBREC
+    /// before our PUBREL); a close waits until what was polled before it has been sent.
     fn settle(&mut self, shared: &mut Shared, key: ClientKey, now: Instant) {
         for _ in 0..1_000 {
             let Some(client) = self.clients.get_mut(&key) else {
                 return;
             };
             let mut moved = false;
+            let mut closed = None;
+            while let Some(event) = client.session.poll_event() {
+                moved = true;
+                if let Some(reason) = shared.client_event(key, event.at, event.kind, Source::Real) {
+                    closed = Some(reason);
+                }
+            }
             let mut buf = Vec::new();
             while let Some(sent) = client.session.poll_transmit(now, &mut buf) {
                 moved = true;
@@ -394,19 +402,10 @@ impl RealBackend {
                 }
                 client.session.handle_written(now);
             }
-            let mut closed = None;
-            while let Some(event) = client.session.poll_event() {
-                moved = true;
-                if let Some(reason) = shared.client_event(key, event.at, event.kind, Source::Real) {
-                    closed = Some(reason);
-                }
-            }
-            if let Some(reason) = closed {
-                // The session is done with this connection (our DISCONNECT went out in the frame
-                // above, or the broker refused us, or a timer expired): close the socket.
-                if reason != CloseReason::ConnectionLost {
-                    self.detach(shared, key);
-                }
+            // The session is done with this connection (the broker refused us, a timer expired, our
+            // DISCONNECT went out): close the socket. A lost connection has no socket left to close.
+            if closed.is_some_and(|reason| reason != CloseReason::ConnectionLost) {
+                self.detach(shared, key);
             }
             if !moved {
                 return;

@@ -1,58 +1,98 @@
-//! Numbers over time: the last numeric payloads per topic, and the geometry of their chart (an SVG
-//! polyline), computed here so the component only draws.
+//! Numbers over time: which payloads are numbers, and the geometry of their chart (an SVG polyline),
+//! computed here so the component only draws. The points themselves live in the topic tree's nodes.
+//!
+//! Numbers are parsed and printed here by hand: the standard library's float parsing and formatting
+//! would add tens of kilobytes to the page for what a chart needs.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use mqtt_core::Instant;
 
 /// Points kept per topic.
 pub const POINTS: usize = 200;
-/// Topics with a series at most (the oldest-created series are not dropped; new topics stop getting
-/// one), so a flood of distinct topics cannot grow memory without bound.
-pub const MAX_TOPICS: usize = 2_000;
 
-/// The number a payload holds, if it is one: `21.5`, ` -3 `, `1e3`, or a JSON number.
+/// The number a payload holds, if it is one: `21.5`, ` -3 `, `1e3`, `+0.25`.
 pub fn numeric(payload: &[u8]) -> Option<f64> {
     if payload.is_empty() || payload.len() > 40 {
         return None;
     }
-    let text = std::str::from_utf8(payload).ok()?.trim();
-    if text.is_empty()
-        || !text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
-    {
+    let text = std::str::from_utf8(payload).ok()?.trim().as_bytes();
+    let (negative, rest) = match text.split_first()? {
+        (b'-', rest) => (true, rest),
+        (b'+', rest) => (false, rest),
+        _ => (false, text),
+    };
+    let mut mantissa: u64 = 0;
+    let mut digits = 0u32;
+    let mut exponent: i32 = 0;
+    let mut seen_point = false;
+    let mut at = 0;
+    while let Some(&byte) = rest.get(at) {
+        match byte {
+            b'0'..=b'9' => {
+                if mantissa < 1_000_000_000_000_000 {
+                    mantissa = mantissa * 10 + u64::from(byte - b'0');
+                    if seen_point {
+                        exponent -= 1;
+                    }
+                } else if !seen_point {
+                    exponent += 1;
+                }
+                digits += 1;
+            }
+            b'.' if !seen_point => seen_point = true,
+            _ => break,
+        }
+        at += 1;
+    }
+    if digits == 0 {
         return None;
     }
-    text.parse::<f64>().ok().filter(|value| value.is_finite())
+    if let Some(b'e' | b'E') = rest.get(at) {
+        let tail = std::str::from_utf8(rest.get(at + 1..)?).ok()?;
+        let power: i32 = tail.parse().ok().filter(|p: &i32| p.abs() <= 300)?;
+        exponent += power;
+        at = rest.len();
+    }
+    if at != rest.len() {
+        return None;
+    }
+    let value = mantissa as f64 * 10f64.powi(exponent);
+    value
+        .is_finite()
+        .then_some(if negative { -value } else { value })
 }
 
-/// The numeric values received per topic.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Series {
-    topics: BTreeMap<String, VecDeque<(Instant, f64)>>,
-}
-
-impl Series {
-    /// Records `payload` on `topic` if it is a number.
-    pub fn record(&mut self, topic: &str, payload: &[u8], at: Instant) {
-        let Some(value) = numeric(payload) else {
-            return;
+/// `value` for people: up to three decimals, no trailing zeros (`21.5`, `-3`, `0.125`).
+pub fn format_number(value: f64) -> String {
+    if !value.is_finite() {
+        return "?".into();
+    }
+    let negative = value < 0.0;
+    let scaled = (value.abs() * 1000.0).round();
+    if scaled >= 9.0e15 {
+        return if negative {
+            "-huge".into()
+        } else {
+            "huge".into()
         };
-        if !self.topics.contains_key(topic) && self.topics.len() >= MAX_TOPICS {
-            return;
-        }
-        let points = self.topics.entry(topic.to_string()).or_default();
-        if points.len() == POINTS {
-            points.pop_front();
-        }
-        points.push_back((at, value));
     }
+    let scaled = scaled as u64;
+    let (whole, fraction) = (scaled / 1000, scaled % 1000);
+    let sign = if negative && scaled > 0 { "-" } else { "" };
+    if fraction == 0 {
+        return format!("{sign}{whole}");
+    }
+    let decimals = format!("{fraction:03}");
+    format!("{sign}{whole}.{}", decimals.trim_end_matches('0'))
+}
 
-    /// The points of `topic`, oldest first.
-    pub fn points(&self, topic: &str) -> Option<&VecDeque<(Instant, f64)>> {
-        self.topics.get(topic)
-    }
+/// One decimal place, for SVG coordinates.
+fn tenths(value: f64) -> String {
+    let tenths = (value * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let tenths = tenths.unsigned_abs();
+    format!("{sign}{}.{}", tenths / 10, tenths % 10)
 }
 
 /// A chart's geometry in a `width` × `height` box.
@@ -104,7 +144,9 @@ pub fn chart(points: &VecDeque<(Instant, f64)>, width: f64, height: f64) -> Opti
         if !polyline.is_empty() {
             polyline.push(' ');
         }
-        polyline.push_str(&format!("{x:.1},{y:.1}"));
+        polyline.push_str(&tenths(x));
+        polyline.push(',');
+        polyline.push_str(&tenths(y));
     }
     Some(Chart {
         polyline,
@@ -126,25 +168,37 @@ mod tests {
     fn numbers_are_recognised_and_text_is_not() {
         assert_eq!(numeric(b"21.5"), Some(21.5));
         assert_eq!(numeric(b" -3\n"), Some(-3.0));
+        assert_eq!(numeric(b"+0.25"), Some(0.25));
         assert_eq!(numeric(b"1e3"), Some(1000.0));
-        assert_eq!(numeric(b"on"), None);
-        assert_eq!(numeric(b"inf"), None);
-        assert_eq!(numeric(b"NaN"), None);
-        assert_eq!(numeric(b""), None);
-        assert_eq!(numeric(b"{\"t\":1}"), None);
+        assert_eq!(numeric(b"2.5E-1"), Some(0.25));
+        assert_eq!(numeric(b".5"), Some(0.5));
+        // Beyond 18 digits the rest only scales (a chart needs no more precision).
+        let big = numeric(b"12345678901234567890").unwrap();
+        assert!((big / 1.2345678901234567e19 - 1.0).abs() < 1e-12);
+        for text in [
+            &b"on"[..],
+            b"inf",
+            b"NaN",
+            b"",
+            b"{\"t\":1}",
+            b"1.2.3",
+            b"-",
+            b"1e",
+            b"3 C",
+            b"1e999",
+        ] {
+            assert_eq!(numeric(text), None, "{text:?}");
+        }
     }
 
     #[test]
-    fn series_keep_the_last_points_per_topic() {
-        let mut series = Series::default();
-        for n in 0..(POINTS as u64 + 5) {
-            series.record("t", n.to_string().as_bytes(), n);
-        }
-        series.record("t", b"text", 999);
-        let points = series.points("t").unwrap();
-        assert_eq!(points.len(), POINTS);
-        assert_eq!(points.front(), Some(&(5, 5.0)));
-        assert!(series.points("other").is_none());
+    fn numbers_for_people() {
+        assert_eq!(format_number(21.5), "21.5");
+        assert_eq!(format_number(-3.0), "-3");
+        assert_eq!(format_number(0.125), "0.125");
+        assert_eq!(format_number(0.1239), "0.124");
+        assert_eq!(format_number(-0.0001), "0");
+        assert_eq!(format_number(1e20), "huge");
     }
 
     #[test]
@@ -155,11 +209,10 @@ mod tests {
         assert_eq!((chart.min, chart.max, chart.last), (10.0, 20.0, 15.0));
         assert_eq!((chart.count, chart.span_ms), (3, 1000));
         let flat: VecDeque<(Instant, f64)> = [(3, 1.0)].into();
-        assert_eq!(chart_flat(&flat), "50.0,25.0");
+        assert_eq!(
+            super::chart(&flat, 100.0, 50.0).unwrap().polyline,
+            "50.0,25.0"
+        );
         assert!(super::chart(&VecDeque::new(), 1.0, 1.0).is_none());
-    }
-
-    fn chart_flat(points: &VecDeque<(Instant, f64)>) -> String {
-        chart(points, 100.0, 50.0).unwrap().polyline
     }
 }

@@ -2,7 +2,7 @@
 //! wall clock every animation frame. Clients are added and driven with `World::add_client` and
 //! `World::inject`; the world's events become the workspace's records.
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 
 use mqtt_core::client::{ClientSession, EventKind};
 use mqtt_core::{Instant, ProtocolVersion};
@@ -11,6 +11,7 @@ use mqtt_sim::{Action, LinkSettings, LossReason, Scenario, SimEventKind, World};
 
 use super::config::{ClientConfig, PublishRequest, SubscribeRequest};
 use super::model::{ClientKey, Direction, Level, Notice};
+use super::vec_map::VecMap;
 use super::workspace::{Shared, Source};
 
 /// "Until woken": a sleep long enough never to end by itself in a session.
@@ -21,10 +22,12 @@ pub(crate) struct SimBackend {
     world: World,
     /// Workspace time at the world's time 0.
     origin: Instant,
-    actors: BTreeMap<String, ClientKey>,
-    keys: BTreeMap<ClientKey, String>,
-    /// The world's transmission ids of packets still in flight → our packet record indices.
-    in_flight: BTreeMap<u64, u64>,
+    actors: VecMap<String, ClientKey>,
+    keys: VecMap<ClientKey, String>,
+    /// The world's transmission ids of packets still in flight and our packet record indices, in
+    /// transmission order (the world numbers transmissions as it writes them, and we record them in
+    /// that order), so lookups are binary searches.
+    in_flight: VecDeque<(u64, u64)>,
     link: LinkSettings,
 }
 
@@ -39,9 +42,9 @@ impl SimBackend {
         Ok(SimBackend {
             world,
             origin: now,
-            actors: BTreeMap::new(),
-            keys: BTreeMap::new(),
-            in_flight: BTreeMap::new(),
+            actors: VecMap::default(),
+            keys: VecMap::default(),
+            in_flight: VecDeque::new(),
             link,
         })
     }
@@ -195,6 +198,12 @@ impl SimBackend {
         )
     }
 
+    /// The record index of in-flight transmission `tx`, which has now arrived or been lost.
+    fn take_in_flight(&mut self, tx: u64) -> Option<u64> {
+        let at = self.in_flight.binary_search_by_key(&tx, |&(t, _)| t).ok()?;
+        self.in_flight.remove(at).map(|(_, index)| index)
+    }
+
     /// Runs the world up to `now` and records what happened.
     pub fn tick(&mut self, shared: &mut Shared, now: Instant) {
         let Some(time) = now.checked_sub(self.origin) else {
@@ -227,12 +236,11 @@ impl SimBackend {
                     if direction == Direction::Received {
                         shared.last_publish_in.remove(&key);
                     }
-                    if t.arrives_at.is_some() {
-                        self.in_flight.insert(t.tx, index);
-                    }
+                    // Until it arrives or is lost (a packet lost at once is reported right after).
+                    self.in_flight.push_back((t.tx, index));
                 }
                 SimEventKind::PacketDelivered { tx } => {
-                    if let Some(index) = self.in_flight.remove(&tx) {
+                    if let Some(index) = self.take_in_flight(tx) {
                         if let Some(record) = shared.history.packets.get_mut(index) {
                             record.arrived_at = Some(at);
                             if record.direction == Direction::Received
@@ -246,7 +254,7 @@ impl SimBackend {
                     }
                 }
                 SimEventKind::PacketLost { tx, reason } => {
-                    let index = self.in_flight.remove(&tx);
+                    let index = self.take_in_flight(tx);
                     if let Some(record) = index.and_then(|i| shared.history.packets.get_mut(i)) {
                         record.lost = Some(match reason {
                             LossReason::LinkCut => {
@@ -261,8 +269,10 @@ impl SimBackend {
                 SimEventKind::PacketDuplicated { tx, copy } => {
                     let original = self
                         .in_flight
-                        .get(&tx)
-                        .and_then(|&i| shared.history.packets.get(i))
+                        .binary_search_by_key(&tx, |&(t, _)| t)
+                        .ok()
+                        .and_then(|at| self.in_flight.get(at))
+                        .and_then(|&(_, i)| shared.history.packets.get(i))
                         .cloned();
                     if let Some(record) = original {
                         let index = shared.record_packet(
@@ -276,7 +286,8 @@ impl SimBackend {
                             None,
                             false,
                         );
-                        self.in_flight.insert(copy, index);
+                        // The copy's id is the newest: it goes at the end, keeping the order.
+                        self.in_flight.push_back((copy, index));
                     }
                 }
                 SimEventKind::Client(kind) => {

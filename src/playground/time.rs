@@ -65,7 +65,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 pub fn duration(ms: u64) -> String {
     match ms {
         0..=999 => format!("{ms} ms"),
-        1_000..=59_999 => format!("{:.1} s", ms as f64 / 1000.0),
+        1_000..=59_999 => format!("{}.{} s", ms / 1000, ms % 1000 / 100),
         _ => format!("{} min {} s", ms / 60_000, ms / 1000 % 60),
     }
 }

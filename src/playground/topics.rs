@@ -1,15 +1,56 @@
 //! The topic tree of everything the clients received (MQTT Explorer's signature view): one node per
-//! topic level, with message counts, the last value and whether the broker holds a retained message.
+//! topic level, with message counts, the last value, whether the broker holds a retained message, and
+//! the topic's numeric payloads for its chart.
 //!
 //! Nodes are never removed, so a node's index is a stable id for expanding and selecting it.
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use mqtt_core::Instant;
 
+use crate::playground::series::{numeric, POINTS};
+
+/// Children of a node, sorted by name (a sorted vector: cheaper in WebAssembly than a `BTreeMap`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Children(Vec<(String, usize)>);
+
+impl Children {
+    fn find(&self, segment: &str) -> Result<usize, usize> {
+        self.0
+            .binary_search_by(|(name, _)| name.as_str().cmp(segment))
+    }
+
+    /// The child called `segment`.
+    pub fn get(&self, segment: &str) -> Option<usize> {
+        let at = self.find(segment).ok()?;
+        self.0.get(at).map(|(_, index)| *index)
+    }
+
+    fn insert(&mut self, segment: &str, index: usize) {
+        if let Err(at) = self.find(segment) {
+            self.0.insert(at, (segment.to_string(), index));
+        }
+    }
+
+    /// Node indices in name order.
+    pub fn indices(&self) -> impl DoubleEndedIterator<Item = usize> + '_ {
+        self.0.iter().map(|(_, index)| *index)
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// One topic level.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopicNode {
     /// This level's name (may be empty: `a//b` has an empty middle level).
     pub segment: String,
@@ -19,8 +60,8 @@ pub struct TopicNode {
     pub depth: usize,
     /// Parent node.
     pub parent: Option<usize>,
-    /// Children by name (sorted, so the tree reads alphabetically).
-    pub children: BTreeMap<String, usize>,
+    /// Children, sorted by name.
+    pub children: Children,
     /// Messages received on exactly this topic.
     pub messages: u64,
     /// Messages received on this topic and every topic below it.
@@ -29,13 +70,16 @@ pub struct TopicNode {
     pub last: Option<(Rc<[u8]>, Instant)>,
     /// Whether the broker holds a retained message for this topic, as far as we have seen.
     pub retained: bool,
+    /// The last numeric payloads on exactly this topic, oldest first (at most
+    /// [`POINTS`](crate::playground::series::POINTS)).
+    pub numbers: Option<VecDeque<(Instant, f64)>>,
 }
 
 /// The tree; see the [module documentation](self).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TopicTree {
     nodes: Vec<TopicNode>,
-    roots: BTreeMap<String, usize>,
+    roots: Children,
 }
 
 impl TopicTree {
@@ -43,9 +87,8 @@ impl TopicTree {
     pub fn record(&mut self, topic: &Rc<str>, payload: &Rc<[u8]>, retain: bool, at: Instant) {
         let mut parent: Option<usize> = None;
         let mut end = 0;
-        let levels: Vec<&str> = topic.split('/').collect();
-        let count = levels.len();
-        for (depth, segment) in levels.into_iter().enumerate() {
+        let count = topic.split('/').count();
+        for (depth, segment) in topic.split('/').enumerate() {
             end += segment.len();
             let whole = topic.get(..end).unwrap_or_default();
             end += 1;
@@ -58,6 +101,13 @@ impl TopicTree {
                     if retain {
                         node.retained = !payload.is_empty();
                     }
+                    if let Some(value) = numeric(payload) {
+                        let numbers = node.numbers.get_or_insert_with(VecDeque::new);
+                        if numbers.len() == POINTS {
+                            numbers.pop_front();
+                        }
+                        numbers.push_back((at, value));
+                    }
                 }
             }
             parent = Some(index);
@@ -65,12 +115,23 @@ impl TopicTree {
     }
 
     /// Notes that a client published `topic` with RETAIN: the broker now keeps it (an empty payload
-    /// clears it), even before anyone receives it.
+    /// clears it). The topic appears in the tree even before anyone receives it — the broker holds a
+    /// message there — and subscribers already listening get it with RETAIN 0, so this is how the
+    /// badge learns about it.
     pub fn note_retained(&mut self, topic: &str, empty: bool) {
-        if let Some(index) = self.find(topic) {
-            if let Some(node) = self.nodes.get_mut(index) {
-                node.retained = !empty;
-            }
+        if empty && self.find(topic).is_none() {
+            return;
+        }
+        let mut parent: Option<usize> = None;
+        let mut end = 0;
+        for (depth, segment) in topic.split('/').enumerate() {
+            end += segment.len();
+            let whole = topic.get(..end).unwrap_or_default();
+            end += 1;
+            parent = Some(self.child(parent, segment, whole, depth));
+        }
+        if let Some(node) = parent.and_then(|index| self.nodes.get_mut(index)) {
+            node.retained = !empty;
         }
     }
 
@@ -79,7 +140,7 @@ impl TopicTree {
             Some(node) => &node.children,
             None => &self.roots,
         };
-        if let Some(&index) = siblings.get(segment) {
+        if let Some(index) = siblings.get(segment) {
             return index;
         }
         let index = self.nodes.len();
@@ -88,17 +149,18 @@ impl TopicTree {
             topic: Rc::from(whole),
             depth,
             parent,
-            children: BTreeMap::new(),
+            children: Children::default(),
             messages: 0,
             total: 0,
             last: None,
             retained: false,
+            numbers: None,
         });
         let siblings = match parent.and_then(|p| self.nodes.get_mut(p)) {
             Some(node) => &mut node.children,
             None => &mut self.roots,
         };
-        siblings.insert(segment.to_string(), index);
+        siblings.insert(segment, index);
         index
     }
 
@@ -107,7 +169,7 @@ impl TopicTree {
         let mut siblings = &self.roots;
         let mut found = None;
         for segment in topic.split('/') {
-            let index = *siblings.get(segment)?;
+            let index = siblings.get(segment)?;
             siblings = &self.nodes.get(index)?.children;
             found = Some(index);
         }
@@ -117,6 +179,11 @@ impl TopicTree {
     /// A node by index.
     pub fn node(&self, index: usize) -> Option<&TopicNode> {
         self.nodes.get(index)
+    }
+
+    /// The numeric payloads received on exactly `topic`.
+    pub fn numbers(&self, topic: &str) -> Option<&VecDeque<(Instant, f64)>> {
+        self.node(self.find(topic)?)?.numbers.as_ref()
     }
 
     /// Number of nodes (topic levels seen).
@@ -134,15 +201,15 @@ impl TopicTree {
         self.nodes.iter().filter(|node| node.messages > 0).count()
     }
 
-    /// The nodes to show, in order, given which are expanded: `(index, has_children)`.
+    /// The nodes to show, in order, given which are expanded.
     pub fn visible(&self, expanded: &dyn Fn(usize) -> bool) -> Vec<usize> {
         let mut out = Vec::new();
-        let mut stack: Vec<usize> = self.roots.values().rev().copied().collect();
+        let mut stack: Vec<usize> = self.roots.indices().rev().collect();
         while let Some(index) = stack.pop() {
             out.push(index);
             if let Some(node) = self.nodes.get(index) {
                 if expanded(index) {
-                    stack.extend(node.children.values().rev().copied());
+                    stack.extend(node.children.indices().rev());
                 }
             }
         }
@@ -158,7 +225,7 @@ impl TopicTree {
             Some(parent) => &parent.children,
             None => &self.roots,
         };
-        let position = siblings.values().position(|&i| i == index).unwrap_or(0);
+        let position = siblings.indices().position(|i| i == index).unwrap_or(0);
         (position + 1, siblings.len())
     }
 }
@@ -183,6 +250,8 @@ mod tests {
         let temp = tree.node(tree.find("home/kitchen/temp").unwrap()).unwrap();
         assert_eq!((temp.messages, temp.total, temp.depth), (2, 2, 2));
         assert_eq!(&*temp.last.as_ref().unwrap().0, b"21.7");
+        assert_eq!(tree.numbers("home/kitchen/temp").unwrap().len(), 2);
+        assert!(tree.numbers("home/hall/light").is_none());
         let home = tree.node(tree.find("home").unwrap()).unwrap();
         assert_eq!((home.messages, home.total), (0, 3));
         assert!(
@@ -231,5 +300,37 @@ mod tests {
         assert!(!tree.node(index).unwrap().retained);
         tree.note_retained("/a//b", false);
         assert!(tree.node(index).unwrap().retained);
+    }
+
+    #[test]
+    fn a_retained_publish_shows_before_anyone_receives_it_and_live_copies_keep_the_badge() {
+        let mut tree = TopicTree::default();
+        tree.note_retained("home/kitchen/ip", true);
+        assert!(tree.is_empty(), "clearing nothing creates nothing");
+        tree.note_retained("home/kitchen/ip", false);
+        let ip = tree.find("home/kitchen/ip").unwrap();
+        assert!(tree.node(ip).unwrap().retained);
+        assert_eq!(
+            (tree.node(ip).unwrap().messages, tree.topic_count()),
+            (0, 0)
+        );
+        // Delivered live to a subscriber that was already there: RETAIN 0.
+        record(&mut tree, "home/kitchen/ip", "192.168.1.20", false);
+        assert!(tree.node(ip).unwrap().retained);
+        assert_eq!(tree.node(tree.find("home").unwrap()).unwrap().total, 1);
+        tree.note_retained("home/kitchen/ip", true);
+        assert!(!tree.node(ip).unwrap().retained);
+    }
+
+    #[test]
+    fn numbers_keep_the_last_points() {
+        let mut tree = TopicTree::default();
+        for n in 0..(POINTS + 5) {
+            record(&mut tree, "t", &n.to_string(), false);
+        }
+        record(&mut tree, "t", "text", false);
+        let numbers = tree.numbers("t").unwrap();
+        assert_eq!(numbers.len(), POINTS);
+        assert_eq!(numbers.front().map(|p| p.1), Some(5.0));
     }
 }

@@ -5,7 +5,6 @@
 //! `Rc<RefCell<…>>`, calls it from event handlers and once per animation frame ([`Workspace::tick`]),
 //! and re-renders when [`Workspace::revision`] moved.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use mqtt_core::broker::BrokerEventKind;
@@ -19,9 +18,9 @@ use super::explain;
 use super::model::{ClientKey, Direction, Level, MessageRecord, Notice, PacketRecord, Status};
 use super::real::RealBackend;
 use super::ring::Ring;
-use super::series::Series;
 use super::sim::SimBackend;
 use super::topics::TopicTree;
+use super::vec_map::VecMap;
 
 /// A WebSocket, numbered by the workspace (a reconnect gets a new number, so late events of an old
 /// socket are recognised and ignored).
@@ -166,16 +165,15 @@ impl Default for History {
 #[derive(Debug, Default)]
 pub(crate) struct Shared {
     pub clients: Vec<ClientEntry>,
-    pub names: BTreeMap<ClientKey, (String, ProtocolVersion)>,
+    pub names: VecMap<ClientKey, (String, ProtocolVersion)>,
     pub history: History,
     pub topics: TopicTree,
-    pub series: Series,
     pub io: Vec<Io>,
     pub next_tx: u64,
     pub received_total: u64,
     pub revision: u64,
     /// The last PUBLISH record that reached each client, to link its message to its packet.
-    pub last_publish_in: BTreeMap<ClientKey, u64>,
+    pub last_publish_in: VecMap<ClientKey, u64>,
 }
 
 /// Where a client event came from: a real session reports received packets itself; the simulator
@@ -335,7 +333,6 @@ impl Shared {
         let topic: Rc<str> = Rc::from(message.topic());
         let payload: Rc<[u8]> = Rc::from(message.payload);
         self.topics.record(&topic, &payload, message.retain, at);
-        self.series.record(&topic, &payload, at);
         if let Some(entry) = self.entry(client) {
             entry.received += 1;
         }
@@ -880,11 +877,6 @@ impl Workspace {
     /// The topic tree.
     pub fn topics(&self) -> &TopicTree {
         &self.shared.topics
-    }
-
-    /// Numeric payloads per topic.
-    pub fn series(&self) -> &Series {
-        &self.shared.series
     }
 
     /// Messages delivered to all clients so far.
