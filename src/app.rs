@@ -1,16 +1,29 @@
-//! The root component: holds the reducer and turns component callbacks into actions.
+//! The root component: the two pages (the playground, the packet inspector), their reducers, the
+//! playground's workspace with its animation-frame loop, and the hooks tests and benchmarks read.
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::components::builder_form::BuilderFormView;
 use crate::components::input_panel::InputPanel;
-use crate::components::page_header::PageHeader;
+use crate::components::page_header::{page_header, Page};
+use crate::components::playground::page::PlaygroundPage;
+use crate::components::playground::Engine;
 use crate::components::result_panel::ResultPanel;
 use crate::inspector::highlight::Pointer;
-use crate::services::clipboard;
+use crate::playground::profiles;
+use crate::playground::workspace::BrokerChoice;
+use crate::playground_state::{PgAction, PlaygroundState, Theme, DEFAULT_LATENCY_MS};
+use crate::services::driver::Driver;
+use crate::services::{clipboard, clock, page, random, storage};
 use crate::state::{Action, BuilderEdit, State};
 
-/// Every callback the page hands down, created once.
+/// While the tab is hidden (no animation frames), timers still fire this often.
+const BACKGROUND_TICK_MS: u32 = 250;
+
+/// Every callback the inspector hands down, created once.
 ///
 /// Stable callbacks keep component props equal between renders, so moving the mouse over a large
 /// packet re-renders only the hex rows and tree rows whose highlight changed.
@@ -51,53 +64,149 @@ impl Handlers {
     }
 }
 
-/// The packet inspector page.
+/// The app.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(State::default);
+    let current = use_state(|| Page::from_route(&page::route()));
+    {
+        let current = current.clone();
+        use_effect_with((), move |_| {
+            let listener =
+                page::on_route_change(move |route| current.set(Page::from_route(&route)));
+            move || drop(listener)
+        });
+    }
+    let inspector = use_reducer(State::default);
     let handlers = {
-        let dispatcher = state.dispatcher();
+        let dispatcher = inspector.dispatcher();
         use_memo((), move |()| Handlers::new(&dispatcher))
+    };
+    let playground = use_reducer(|| {
+        PlaygroundState::new(
+            page::is_https(),
+            &random::client_id(),
+            profiles::decode(&storage::profiles()),
+            Theme::from_value(&storage::theme()),
+        )
+    });
+    let engine = use_memo((), |_| {
+        Engine(Driver::new(BrokerChoice::Simulated {
+            latency_ms: DEFAULT_LATENCY_MS,
+        }))
+    });
+
+    // The page's heartbeat: move the workspace to now every frame, re-render when it changed.
+    {
+        let engine = (*engine).clone();
+        let dispatcher = playground.dispatcher();
+        use_effect_with((), move |_| {
+            let last = Rc::new(Cell::new(0u64));
+            let hook_engine = engine.clone();
+            page::install_hooks(move |query| read_hook(&hook_engine, query));
+            let frame = clock::Loop::start(
+                move || {
+                    engine.0.with(|workspace, now| workspace.tick(now));
+                    let revision = engine.0.try_read().map(|workspace| workspace.revision());
+                    if let Some(revision) = revision.filter(|r| *r != last.get()) {
+                        last.set(revision);
+                        dispatcher.dispatch(PgAction::Tick(revision));
+                    }
+                },
+                BACKGROUND_TICK_MS,
+            );
+            // Effects run after the first render is in the DOM, with every control enabled.
+            page::mark("ready");
+            move || drop(frame)
+        });
+    }
+    use_effect_with(playground.theme, |theme| page::apply_theme(theme.value()));
+
+    let on_theme = {
+        let playground = playground.clone();
+        Callback::from(move |theme: Theme| {
+            storage::save_theme(theme.value());
+            playground.dispatch(PgAction::SetTheme(theme));
+        })
+    };
+    let on_inspect = {
+        let dispatcher = inspector.dispatcher();
+        Callback::from(move |(bytes, version)| {
+            dispatcher.dispatch(Action::LoadBytes(bytes, version));
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().set_hash("inspector");
+            }
+        })
+    };
+    let body = match *current {
+        Page::Playground => html! {
+            <PlaygroundPage state={playground.clone()} engine={(*engine).clone()} {on_inspect} />
+        },
+        Page::Inspector => {
+            let state = &inspector;
+            html! {
+                <main class="layout">
+                    <InputPanel
+                        samples={state.samples.clone()}
+                        sample_id={state.sample_id}
+                        version={state.version}
+                        hex_input={state.hex_input.clone()}
+                        parsed={state.parsed.clone()}
+                        on_edit={handlers.edit_hex.clone()}
+                        on_sample={handlers.pick_sample.clone()}
+                        on_version={handlers.set_version.clone()}
+                    />
+                    <ResultPanel
+                        parsed={state.parsed.clone()}
+                        selected={state.selected.clone()}
+                        version={state.version}
+                        highlight={state.highlight()}
+                        error={state.error_bytes()}
+                        error_field={state.error_field()}
+                        pinned={state.pinned}
+                        collapsed={state.collapsed.clone()}
+                        on_select={handlers.select_packet.clone()}
+                        on_hover={handlers.hover.clone()}
+                        on_pin={handlers.pin.clone()}
+                        on_collapse={handlers.collapse.clone()}
+                    />
+                    <BuilderFormView
+                        form={state.builder.clone()}
+                        version={state.version}
+                        built={state.built.clone()}
+                        copied={state.copied}
+                        on_edit={handlers.edit_builder.clone()}
+                        on_inspect={handlers.inspect_built.clone()}
+                        on_copy={handlers.copy.clone()}
+                    />
+                </main>
+            }
+        }
     };
     html! {
         <>
-            <PageHeader />
-            <main class="layout">
-                <InputPanel
-                    samples={state.samples.clone()}
-                    sample_id={state.sample_id}
-                    version={state.version}
-                    hex_input={state.hex_input.clone()}
-                    parsed={state.parsed.clone()}
-                    on_edit={handlers.edit_hex.clone()}
-                    on_sample={handlers.pick_sample.clone()}
-                    on_version={handlers.set_version.clone()}
-                />
-                <ResultPanel
-                    parsed={state.parsed.clone()}
-                    selected={state.selected.clone()}
-                    version={state.version}
-                    highlight={state.highlight()}
-                    error={state.error_bytes()}
-                    error_field={state.error_field()}
-                    pinned={state.pinned}
-                    collapsed={state.collapsed.clone()}
-                    on_select={handlers.select_packet.clone()}
-                    on_hover={handlers.hover.clone()}
-                    on_pin={handlers.pin.clone()}
-                    on_collapse={handlers.collapse.clone()}
-                />
-                <BuilderFormView
-                    form={state.builder.clone()}
-                    version={state.version}
-                    built={state.built.clone()}
-                    copied={state.copied}
-                    on_edit={handlers.edit_builder.clone()}
-                    on_inspect={handlers.inspect_built.clone()}
-                    on_copy={handlers.copy.clone()}
-                />
-            </main>
+            <a class="skip-link" href={if *current == Page::Playground { "#playground" } else { "#hex-input" }}>{ "Skip to content" }</a>
+            { page_header(*current, playground.theme, &on_theme) }
+            { body }
         </>
+    }
+}
+
+/// Answers `window.__playground` queries (see README, "Test and benchmark hooks").
+fn read_hook(engine: &Engine, query: &str) -> f64 {
+    let Some(workspace) = engine.0.try_read() else {
+        return f64::NAN;
+    };
+    match query {
+        "received" => workspace.received_total() as f64,
+        "messages" => workspace.history().messages.end() as f64,
+        "packets" => workspace.history().packets.end() as f64,
+        "clients" => workspace.clients().len() as f64,
+        _ => match query.strip_prefix("received:") {
+            Some(name) => workspace
+                .find(name)
+                .map_or(f64::NAN, |entry| entry.received as f64),
+            None => f64::NAN,
+        },
     }
 }
 

@@ -27,6 +27,7 @@ pub mod playground;
 
 pub mod app;
 pub mod components;
+pub mod playground_state;
 pub mod services;
 pub mod state;
 

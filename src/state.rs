@@ -122,6 +122,8 @@ pub enum Action {
     InspectBuilt,
     /// The clipboard answered a copy.
     Copied(bool),
+    /// Show these bytes, decoded in this edition (a packet opened from the playground).
+    LoadBytes(Vec<u8>, ProtocolVersion),
 }
 
 impl Default for State {
@@ -150,6 +152,20 @@ impl Default for State {
 }
 
 impl State {
+    /// The inspector showing `bytes` decoded in `version` (the playground's packet view).
+    pub fn with_bytes(bytes: &[u8], version: ProtocolVersion) -> Self {
+        let mut state = State::default();
+        state.load_bytes(bytes, version);
+        state
+    }
+
+    fn load_bytes(&mut self, bytes: &[u8], version: ProtocolVersion) {
+        self.sample_id = None;
+        self.version = version;
+        self.set_hex(format_hex(bytes, 16));
+        self.rebuild();
+    }
+
     /// What to light up now: the hover wins over the pin.
     pub fn pointer(&self) -> Option<Pointer> {
         self.hover.or(self.pinned)
@@ -303,6 +319,7 @@ impl Reducible for State {
                 }
             }
             Action::Copied(ok) => next.copied = Some(ok),
+            Action::LoadBytes(bytes, version) => next.load_bytes(&bytes, version),
         }
         Rc::new(next)
     }
@@ -435,6 +452,26 @@ mod tests {
         assert!(state.built.is_err());
         let unchanged = reduce(state.clone(), Action::InspectBuilt);
         assert_eq!(unchanged.hex_input.as_str(), "c0 00");
+    }
+
+    #[test]
+    fn bytes_from_the_playground_load_in_their_edition() {
+        let connack_v5 = [0x20, 0x03, 0x00, 0x00, 0x00];
+        let state = State::with_bytes(&connack_v5, ProtocolVersion::V5);
+        assert_eq!(
+            (state.sample_id, state.version),
+            (None, ProtocolVersion::V5)
+        );
+        assert_eq!(state.hex_input.as_str(), "20 03 00 00 00");
+        assert_eq!(
+            state.selected.as_ref().unwrap().packet.outcome,
+            Outcome::Decoded
+        );
+        let state = reduce(
+            Rc::new(state),
+            Action::LoadBytes(vec![0xc0, 0x00], ProtocolVersion::V311),
+        );
+        assert_eq!(state.selected.as_ref().unwrap().packet.summary, "PINGREQ");
     }
 
     #[test]

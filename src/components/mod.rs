@@ -9,6 +9,7 @@ pub mod hex_view;
 pub mod input_panel;
 pub mod packet_list;
 pub mod page_header;
+pub mod playground;
 pub mod result_panel;
 
 /// "byte 5", "bytes 2–21" or "no bytes (at 26)": a span's place, as the tree and status lines show it.

@@ -1,0 +1,113 @@
+//! The playground page's components. Like the inspector's, each renders its props and reports what
+//! the user did through callbacks. The ones that show MQTT traffic read the workspace through an
+//! [`Engine`] handle during render and take the workspace `revision` as a prop, so they render again
+//! exactly when the workspace changed (at most once per animation frame).
+
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::playground::forms::FormError;
+use crate::services::driver::Driver;
+
+pub mod broker_panel;
+pub mod chart;
+pub mod client_form;
+pub mod client_list;
+pub mod message_view;
+pub mod packet_view;
+pub mod page;
+pub mod publish_form;
+pub mod subscribe_form;
+pub mod topic_tree;
+pub mod traffic;
+pub mod virtual_list;
+
+/// The workspace and its sockets, shared by the page (equal when it is the same driver).
+#[derive(Clone)]
+pub struct Engine(pub Rc<Driver>);
+
+impl PartialEq for Engine {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The text of an `<input>` after an input event.
+pub fn input_text(event: &InputEvent) -> String {
+    event.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+/// The text of a `<textarea>` after an input event.
+pub fn textarea_text(event: &InputEvent) -> String {
+    event.target_unchecked_into::<HtmlTextAreaElement>().value()
+}
+
+/// Whether a checkbox is ticked after a change event.
+pub fn checked(event: &Event) -> bool {
+    event.target_unchecked_into::<HtmlInputElement>().checked()
+}
+
+/// The value of a `<select>` after a change event.
+pub fn selected(event: &Event) -> String {
+    event.target_unchecked_into::<HtmlSelectElement>().value()
+}
+
+/// The message for `field`, if the form's error is about it.
+pub fn error_for<'a>(error: &'a Option<FormError>, field: &str) -> Option<&'a str> {
+    error
+        .as_ref()
+        .filter(|error| error.field == field)
+        .map(|error| error.message.as_str())
+}
+
+/// A labelled text input with an optional hint and error (the error is announced and marks the
+/// input invalid).
+#[allow(clippy::too_many_arguments)]
+pub fn text_field(
+    id: &'static str,
+    label: &str,
+    value: &str,
+    oninput: Callback<InputEvent>,
+    error: Option<&str>,
+    hint: Option<&str>,
+    kind: &'static str,
+    class: &'static str,
+) -> Html {
+    let described = match (error.is_some(), hint.is_some()) {
+        (true, _) => Some(format!("{id}-error")),
+        (false, true) => Some(format!("{id}-hint")),
+        _ => None,
+    };
+    html! {
+        <div class={classes!("control", class)}>
+            <label for={id}>{ label }</label>
+            <input {id} type={kind} value={value.to_string()} {oninput}
+                autocomplete="off" autocapitalize="off" spellcheck="false"
+                aria-invalid={error.map(|_| "true")}
+                aria-describedby={described} />
+            if let Some(message) = error {
+                <p class="field-error" id={format!("{id}-error")}>
+                    <span aria-hidden="true">{ "✕ " }</span>{ message }
+                </p>
+            } else if let Some(hint) = hint {
+                <p class="field-hint" id={format!("{id}-hint")}>{ hint }</p>
+            }
+        </div>
+    }
+}
+
+/// A QoS `<select>`.
+pub fn qos_select(id: &'static str, label: &str, value: u8, onchange: Callback<Event>) -> Html {
+    html! {
+        <div class="control narrow">
+            <label for={id}>{ label }</label>
+            <select {id} {onchange}>
+                { for (0..=2u8).map(|qos| html! {
+                    <option value={qos.to_string()} selected={qos == value}>{ format!("QoS {qos}") }</option>
+                }) }
+            </select>
+        </div>
+    }
+}

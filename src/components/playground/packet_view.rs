@@ -1,0 +1,265 @@
+//! Every packet on every client's connection, not only PUBLISH (virtualized), and the selected one
+//! opened in the inspector: its bytes annotated field by field, 5.0 properties and reason codes
+//! explained, decoded in the client's protocol version.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use mqtt_core::ProtocolVersion;
+use yew::prelude::*;
+
+use super::virtual_list::VirtualList;
+use super::{selected, Engine};
+use crate::components::result_panel::ResultPanel;
+use crate::playground::log_view::{FilteredPackets, PacketFilter};
+use crate::playground::model::{ClientKey, Direction, PacketRecord};
+use crate::playground::time::{duration, Clock};
+use crate::state::{Action, State};
+
+/// What it shows and reports.
+pub struct PacketsViewProps {
+    /// The workspace.
+    pub engine: Engine,
+    /// Its revision.
+    pub revision: u64,
+    /// Clients for the filter: (key, name).
+    pub clients: Rc<Vec<(ClientKey, String)>>,
+    /// Only this client's packets.
+    pub client: Option<ClientKey>,
+    /// The selected packet.
+    pub selected: Option<u64>,
+    /// Follow the newest packet.
+    pub follow: bool,
+    /// Wall clock.
+    pub clock: Clock,
+    /// Client filter changed.
+    pub on_client: Callback<Option<ClientKey>>,
+    /// A packet was chosen.
+    pub on_select: Callback<Option<u64>>,
+    /// Follow on/off.
+    pub on_follow: Callback<bool>,
+    /// Open bytes in the Inspector page.
+    pub on_inspect: Callback<(Vec<u8>, ProtocolVersion)>,
+    /// The filtered view, kept between renders by the page.
+    pub filtered: Rc<RefCell<FilteredPackets>>,
+}
+
+/// The packet list and the selected packet.
+pub fn packets_view(props: &PacketsViewProps) -> Html {
+    let filtered = &props.filtered;
+    let filter = PacketFilter {
+        client: props.client,
+    };
+    let (rows, total, selected_row) = {
+        let workspace = props.engine.0.read();
+        let log = &workspace.history().packets;
+        let mut view = filtered.borrow_mut();
+        view.update(log, &filter);
+        let row = props.selected.and_then(|index| view.row_of(log, index));
+        (view.len(log), log.len(), row)
+    };
+    let render_row = {
+        let engine = props.engine.clone();
+        let filtered: Rc<RefCell<FilteredPackets>> = filtered.clone();
+        let clock = props.clock;
+        Callback::from(move |row: usize| {
+            let workspace = engine.0.read();
+            let log = &workspace.history().packets;
+            let Some(record) = filtered.borrow().index(log, row).and_then(|i| log.get(i)) else {
+                return html! {};
+            };
+            row_cells(record, workspace.name(record.client), &clock)
+        })
+    };
+    let on_select_row = {
+        let engine = props.engine.clone();
+        let filtered = filtered.clone();
+        let on_select = props.on_select.clone();
+        Callback::from(move |row: usize| {
+            let workspace = engine.0.read();
+            on_select.emit(filtered.borrow().index(&workspace.history().packets, row));
+        })
+    };
+    let on_client = props
+        .on_client
+        .reform(|event: Event| selected(&event).parse().ok());
+    let on_follow = props
+        .on_follow
+        .reform(|event: Event| super::checked(&event));
+    let header = html! {
+        <>
+            <span role="columnheader" class="c-time">{ "Time" }</span>
+            <span role="columnheader" class="c-client">{ "Client" }</span>
+            <span role="columnheader" class="c-dir">{ "Direction" }</span>
+            <span role="columnheader" class="c-type">{ "Packet" }</span>
+            <span role="columnheader" class="c-summary">{ "Summary" }</span>
+            <span role="columnheader" class="c-size">{ "Bytes" }</span>
+            <span role="columnheader" class="c-fate">{ "Arrival" }</span>
+        </>
+    };
+    let count = if rows == total {
+        format!("{total} packets")
+    } else {
+        format!("{rows} of {total} packets")
+    };
+    html! {
+        <>
+            <div class="toolbar" role="search" aria-label="Filter packets">
+                <div class="control">
+                    <label for="packet-client">{ "Client" }</label>
+                    <select id="packet-client" onchange={on_client}>
+                        <option value="" selected={props.client.is_none()}>{ "All clients" }</option>
+                        { for props.clients.iter().map(|(key, name)| html! {
+                            <option value={key.to_string()} selected={props.client == Some(*key)}>{ name }</option>
+                        }) }
+                    </select>
+                </div>
+                <label class="check toolbar-check">
+                    <input id="packet-follow" type="checkbox" checked={props.follow} onchange={on_follow} />
+                    { "Follow newest" }
+                </label>
+            </div>
+            <p class="list-count" data-testid="packet-count">{ count }</p>
+            <VirtualList id="packet-list" label="Packets" class="packet-grid" rows={rows} {header}
+                render={render_row} selected={selected_row} on_select={on_select_row}
+                follow={props.follow} on_follow={props.on_follow.clone()} revision={props.revision}
+                empty="No packets yet: add a client." />
+            { detail(props) }
+        </>
+    }
+}
+
+fn row_cells(record: &PacketRecord, client: &str, clock: &Clock) -> Html {
+    let (arrow, word) = match record.direction {
+        Direction::Sent => ("→", "to broker"),
+        Direction::Received => ("←", "from broker"),
+    };
+    let fate = fate(record);
+    html! {
+        <>
+            <span role="gridcell" class="c-time">{ clock.time_of_day(record.at) }</span>
+            <span role="gridcell" class="c-client">{ client }</span>
+            <span role="gridcell" class={classes!("c-dir", record.direction.word())}>
+                <span aria-hidden="true">{ arrow }</span>{ " " }{ word }
+            </span>
+            <span role="gridcell" class="c-type">{ record.packet_type.name() }</span>
+            <span role="gridcell" class="c-summary" title={record.summary.clone()}>{ &record.summary }</span>
+            <span role="gridcell" class="c-size">{ record.bytes.len() }</span>
+            <span role="gridcell" class={classes!("c-fate", record.lost.map(|_| "lost"))}>{ fate }</span>
+        </>
+    }
+}
+
+/// Where the packet is: arrived after so long, lost, in flight, or (a real broker's side) unobserved.
+fn fate(record: &PacketRecord) -> String {
+    match (record.lost, record.arrived_at) {
+        (Some(_), _) => "✕ lost".into(),
+        (None, Some(at)) if record.direction == Direction::Received && at == record.at => {
+            "received".into()
+        }
+        (None, Some(at)) => format!("after {}", duration(at.saturating_sub(record.at))),
+        (None, None) if record.direction == Direction::Sent => "sent".into(),
+        (None, None) => "in flight".into(),
+    }
+}
+
+fn detail(props: &PacketsViewProps) -> Html {
+    let workspace = props.engine.0.read();
+    let Some(record) = props
+        .selected
+        .and_then(|index| workspace.history().packets.get(index))
+    else {
+        return html! {
+            <p class="detail-placeholder">{ "Select a packet to see its bytes, field by field." }</p>
+        };
+    };
+    let version = workspace.version(record.client);
+    let bytes = record.bytes.clone();
+    let on_inspect = {
+        let on_inspect = props.on_inspect.clone();
+        let bytes = bytes.clone();
+        Callback::from(move |_: MouseEvent| on_inspect.emit((bytes.clone(), version)))
+    };
+    let who = workspace.name(record.client);
+    let how = match record.direction {
+        Direction::Sent => format!("sent by {who} to the broker"),
+        Direction::Received => format!("received by {who} from the broker"),
+    };
+    html! {
+        <section class="packet-detail" aria-label="Selected packet" data-testid="packet-detail">
+            <div class="payload-head">
+                <h3 class="detail-title">
+                    { format!("{} · {how} at {}", record.packet_type.name(), props.clock.time_of_day(record.at)) }
+                </h3>
+                <button type="button" onclick={on_inspect}>{ "Open in the Inspector page" }</button>
+            </div>
+            <p class="hint">
+                { format!("Transmission #{} · {} bytes · decoded as MQTT {} (the client's version) · {}",
+                    record.tx, record.bytes.len(), version.edition(), fate(record)) }
+                if let Some(reason) = record.lost { { format!(" · {reason}") } }
+            </p>
+            if record.redacted {
+                <p class="field-hint">{ "The password's bytes are shown as * : passwords are never recorded." }</p>
+            }
+            <PacketInspector key={record.tx.to_string()} {bytes} {version} />
+        </section>
+    }
+}
+
+fn send<T: 'static>(
+    dispatcher: &UseReducerDispatcher<State>,
+    make: fn(T) -> Action,
+) -> Callback<T> {
+    let dispatcher = dispatcher.clone();
+    Callback::from(move |value| dispatcher.dispatch(make(value)))
+}
+
+#[derive(Properties, PartialEq)]
+struct PacketInspectorProps {
+    bytes: Vec<u8>,
+    version: ProtocolVersion,
+}
+
+/// The inspector's decoded view (hex, field tree, verdict) for one packet, with its own hover and
+/// collapse state.
+#[function_component(PacketInspector)]
+fn packet_inspector(props: &PacketInspectorProps) -> Html {
+    let state = {
+        let (bytes, version) = (props.bytes.clone(), props.version);
+        use_reducer(move || State::with_bytes(&bytes, version))
+    };
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(
+            (props.bytes.clone(), props.version),
+            move |(bytes, version)| {
+                dispatcher.dispatch(Action::LoadBytes(bytes.clone(), *version));
+            },
+        );
+    }
+    let dispatcher = state.dispatcher();
+    let collapse = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |(index, collapse): (usize, bool)| {
+            dispatcher.dispatch(Action::SetCollapsed(index, collapse))
+        })
+    };
+    html! {
+        <div class="embedded-inspector">
+            <ResultPanel
+                parsed={state.parsed.clone()}
+                selected={state.selected.clone()}
+                version={state.version}
+                highlight={state.highlight()}
+                error={state.error_bytes()}
+                error_field={state.error_field()}
+                pinned={state.pinned}
+                collapsed={state.collapsed.clone()}
+                on_select={send(&dispatcher, Action::SelectPacket)}
+                on_hover={send(&dispatcher, Action::Hover)}
+                on_pin={send(&dispatcher, Action::Pin)}
+                on_collapse={collapse}
+            />
+        </div>
+    }
+}

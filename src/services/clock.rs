@@ -1,0 +1,61 @@
+//! Time from the browser: `performance.now()` in whole milliseconds (the workspace's clock), the wall
+//! clock and time zone for showing times, and the animation-frame loop that drives the page.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::timers::callback::Interval;
+
+use crate::playground::time::Clock;
+
+/// Milliseconds since the page started (`performance.now()`), the workspace's time.
+pub fn now() -> u64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or(0, |performance| performance.now().max(0.0) as u64)
+}
+
+/// How to turn workspace time into local wall-clock time.
+pub fn wall_clock() -> Clock {
+    let date = js_sys::Date::new_0();
+    let epoch = js_sys::Date::now() - now() as f64;
+    Clock {
+        epoch_ms: epoch as i64,
+        utc_offset_min: -(date.get_timezone_offset() as i32),
+    }
+}
+
+/// Calls `frame` once per animation frame and, while the tab is hidden (when browsers stop animation
+/// frames), every `background_ms` from a timer, so keep-alive and the simulator keep running. Stops
+/// when dropped.
+pub struct Loop {
+    _frame: Rc<RefCell<Option<AnimationFrame>>>,
+    _interval: Interval,
+}
+
+impl Loop {
+    /// Starts the loop.
+    pub fn start(frame: impl Fn() + 'static, background_ms: u32) -> Self {
+        let frame: Rc<dyn Fn()> = Rc::new(frame);
+        let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
+        schedule(handle.clone(), frame.clone());
+        let tick = frame.clone();
+        Loop {
+            _frame: handle,
+            _interval: Interval::new(background_ms, move || tick()),
+        }
+    }
+}
+
+fn schedule(handle: Rc<RefCell<Option<AnimationFrame>>>, frame: Rc<dyn Fn()>) {
+    let next = handle.clone();
+    let request = request_animation_frame(move |_| {
+        frame();
+        schedule(next, frame);
+    });
+    // Replacing the previous (already fired) request; dropping the Loop drops the pending one.
+    if let Ok(mut slot) = handle.try_borrow_mut() {
+        *slot = Some(request);
+    }
+}
