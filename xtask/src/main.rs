@@ -9,6 +9,7 @@
 //! Commands (see [`USAGE`]): `serve`, `test`, `e2e`, `bench`, `fuzz`, `tools`.
 
 mod bench;
+mod broker;
 mod cmd;
 mod error;
 mod firmware;
@@ -28,7 +29,9 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  serve [--port N]     install missing tools, then `trunk serve` the app on http://127.0.0.1:N/ (default 8080)
+  serve [--port N] [--broker]
+                       install missing tools, then `trunk serve` the app on http://127.0.0.1:N/ (default 8080);
+                       --broker also runs a local mosquitto with a WebSocket listener and prints its URL
   test                 everything CI checks, in order, failing fast: tools, fmt, clippy (host + wasm32),
                        tests, riscv32 no_std build, wasm-bindgen tests, trunk build, browser e2e tests
   e2e                  only: tools, trunk build, browser e2e tests (quicker loop while working on the UI)

@@ -64,12 +64,13 @@ impl Tools {
         self.web_tools()
     }
 
-    /// What the trunk build plus the browser tests need.
+    /// What the trunk build plus the browser tests need (the playground's tests start mosquitto).
     pub fn for_e2e(&mut self) -> Result {
         println!("checking tools for the web build and the browser tests:");
         self.rust_targets(&[WASM_TARGET])?;
         self.web_tools()?;
-        self.browser_tools()
+        self.browser_tools()?;
+        self.mosquitto()
     }
 
     /// Everything `cargo xtask test` needs.
@@ -79,6 +80,13 @@ impl Tools {
         self.web_tools()?;
         self.browser_tools()?;
         self.mosquitto()
+    }
+
+    /// mosquitto for `cargo xtask serve --broker`; returns the broker program's path.
+    pub fn for_broker(&mut self) -> Result<PathBuf> {
+        self.mosquitto()?;
+        find_program("mosquitto")
+            .ok_or_else(|| Error::new("mosquitto not found after installing it"))
     }
 
     /// What `cargo xtask fuzz` needs.
@@ -328,8 +336,9 @@ impl Tools {
         })
     }
 
-    /// A real broker and its command-line clients, for mqtt-cli's interop and fault-proxy tests
-    /// (they start their own mosquitto on free loopback ports; the service is never enabled).
+    /// A real broker and its command-line clients, for mqtt-cli's interop and fault-proxy tests, the
+    /// playground's browser tests and `serve --broker` (each starts its own mosquitto on loopback
+    /// ports; the service is never enabled).
     fn mosquitto(&mut self) -> Result {
         let check = || {
             let found: Vec<String> = MOSQUITTO_PROGRAMS
