@@ -11,8 +11,12 @@
 //     await screenshot(page, 'inspector');
 //   });
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync, openSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 
 export { default as assert } from 'node:assert/strict';
 
@@ -83,4 +87,128 @@ export async function eventually(fn, { timeout = 5_000, interval = 50 } = {}) {
       await new Promise((resolve) => setTimeout(resolve, interval));
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A real broker for the playground's tests.
+
+/** Brokers started and not yet stopped, so the runner can stop leftovers of a failed test. */
+const brokers = new Set();
+
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Where Debian installs the broker (`/usr/sbin` is often missing from a non-root PATH). */
+function mosquittoProgram() {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
+  for (const dir of dirs) {
+    const candidate = path.join(dir, 'mosquitto');
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  throw new Error('mosquitto not found: install the Debian package `mosquitto` (`cargo xtask e2e` does)');
+}
+
+/**
+ * Starts a mosquitto of our own on free loopback ports and waits until it accepts connections:
+ *
+ * - `url`: a WebSocket listener that lets anyone in;
+ * - `refusingUrl`: a WebSocket listener that refuses every CONNECT ("not authorized": anonymous
+ *   clients are not allowed there and there is no password file);
+ * - `tcpPort`: MQTT over TCP, anonymous (for mosquitto_pub/sub if a test wants them);
+ *
+ * with `persistence false`, `$SYS` every second, IPv4 only. `stop()` kills it by its PID (the runner
+ * also stops any a test left running). Its log is in `logFile` for failure messages.
+ */
+export async function startMosquitto() {
+  const program = mosquittoProgram();
+  let lastLog = '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'playground-e2e-mosquitto-'));
+    const [tcp, open, refusing] = [await freePort(), await freePort(), await freePort()];
+    if (new Set([tcp, open, refusing]).size < 3) continue;
+    const conf = path.join(dir, 'mosquitto.conf');
+    const logFile = path.join(dir, 'mosquitto.log');
+    await writeFile(
+      conf,
+      [
+        'per_listener_settings true',
+        'persistence false',
+        'sys_interval 1',
+        'max_queued_messages 0',
+        'log_dest stderr',
+        'log_type error',
+        'log_type warning',
+        'log_type notice',
+        'log_type information',
+        // mosquitto 2.0.11 refuses to start with WebSocket listeners only; MQTT over TCP is handy anyway.
+        `listener ${tcp} 127.0.0.1`,
+        'socket_domain ipv4',
+        'allow_anonymous true',
+        `listener ${open} 127.0.0.1`,
+        'protocol websockets',
+        'socket_domain ipv4',
+        'allow_anonymous true',
+        `listener ${refusing} 127.0.0.1`,
+        'protocol websockets',
+        'socket_domain ipv4',
+        'allow_anonymous false',
+        '',
+      ].join('\n'),
+    );
+    const child = spawn(program, ['-c', conf], { stdio: ['ignore', 'ignore', openSync(logFile, 'w')] });
+    const broker = {
+      url: `ws://127.0.0.1:${open}`,
+      refusingUrl: `ws://127.0.0.1:${refusing}`,
+      tcpPort: tcp,
+      pid: child.pid,
+      logFile,
+      async log() {
+        return readFile(logFile, 'utf8').catch(() => '');
+      },
+      async stop() {
+        brokers.delete(broker);
+        if (child.exitCode === null && child.signalCode === null) {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGTERM'); // by its PID: only the process we started
+          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        }
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+    brokers.add(broker);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && child.exitCode === null) {
+      if ((await accepts(tcp)) && (await accepts(open)) && (await accepts(refusing))) return broker;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    lastLog = await broker.log();
+    await broker.stop();
+  }
+  throw new Error(`mosquitto did not start listening; its log:\n${lastLog}`);
+}
+
+/** Stops every broker a test started and did not stop (called by the runner at the end). */
+export async function stopAllBrokers() {
+  await Promise.all([...brokers].map((broker) => broker.stop()));
 }

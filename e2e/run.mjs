@@ -7,7 +7,8 @@
 //
 // Why its own server instead of `trunk serve`: no file watcher, no rebuild, no fixed port that
 // another process may hold — it serves exactly the release bundle CI just built.
-// It only stops what it started: the browser playwright launched, and its own server.
+// It only stops what it started: the browser playwright launched, its own server, and any mosquitto
+// a test started (tests start their own with `startMosquitto()` from lib.mjs and stop it by PID).
 // Environment: CHROMIUM (default /usr/bin/chromium), E2E_TEST_TIMEOUT_MS (default 60000).
 
 import { existsSync, statSync } from 'node:fs';
@@ -17,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
-import { configure, registered, screenshot, withPage } from './lib.mjs';
+import { configure, registered, screenshot, stopAllBrokers, withPage } from './lib.mjs';
 
 const e2eDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(e2eDir, '..');
@@ -135,6 +136,7 @@ async function main() {
   let server;
   let browser;
   const cleanup = async () => {
+    await stopAllBrokers().catch(() => {});
     await browser?.close().catch(() => {});
     server?.closeAllConnections();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve()));

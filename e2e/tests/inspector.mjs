@@ -19,9 +19,9 @@ const PUBLISH_QOS2 = '3d0c000474657374000a74657374';
 /** PUBLISH with both QoS bits set (QoS 3): malformed, MQTT-3.3.1-4, located in byte 0. */
 const PUBLISH_QOS3 = '3606000474657374';
 
-/** Opens the inspector and waits for the app (the Wasm module) to render it. */
+/** Opens the inspector (its own page, `#inspector`) and waits for the app (the Wasm module) to render it. */
 async function openInspector(page, version) {
-  await page.goto('/');
+  await page.goto('/#inspector');
   await page.locator(HEX_INPUT).waitFor({ state: 'visible', timeout: 30_000 });
   assert.equal(await page.locator('select#sample').count(), 1, 'select#sample is missing');
   await page.selectOption('select#protocol-version', version);
