@@ -23,6 +23,9 @@ enum Scheduled {
     /// Bytes arriving at one end of a client's link.
     Arrival {
         client: usize,
+        /// The broker connection it was written on: bytes for the broker reach that connection even
+        /// after the client has let go of it (its DISCONNECT is still on the wire).
+        conn: Option<ConnectionId>,
         to_broker: bool,
         tx: u64,
         bytes: Vec<u8>,
@@ -367,11 +370,12 @@ impl World {
             Scheduled::Action { actor, action } => self.apply(actor, action),
             Scheduled::Arrival {
                 client,
+                conn,
                 to_broker,
                 tx,
                 bytes,
                 packet_type,
-            } => self.arrive(client, to_broker, tx, &bytes, packet_type),
+            } => self.arrive(client, conn, to_broker, tx, &bytes, packet_type),
             Scheduled::ClosedByBroker { client, conn } => {
                 self.active.insert(client);
                 if self.clients[client].conn == Some(conn) {
@@ -574,6 +578,7 @@ impl World {
     fn arrive(
         &mut self,
         client: usize,
+        conn: Option<ConnectionId>,
         to_broker: bool,
         tx: u64,
         bytes: &[u8],
@@ -587,7 +592,7 @@ impl World {
         };
         self.emit(&receiver, SimEventKind::PacketDelivered { tx });
         if to_broker {
-            if let Some(conn) = self.clients[client].conn {
+            if let Some(conn) = conn {
                 self.broker.handle_bytes(conn, bytes, now);
             }
         } else {
@@ -706,6 +711,7 @@ impl World {
         let tx = self.next_tx;
         self.next_tx += 1;
         let link = self.clients[client].link;
+        let conn = self.clients[client].conn;
         let scripted_drop = self.take_fault(|f| matches!(f, Fault::DropNext { packet, to: t } if packet.0 == packet_type && *t == to));
         let random_drop = !scripted_drop && self.rng.chance(link.teaching_loss_percent);
         let duplicate = self.take_fault(|f| matches!(f, Fault::DuplicateNext { packet, to: t } if packet.0 == packet_type && *t == to))
@@ -750,6 +756,7 @@ impl World {
             arrives,
             Scheduled::Arrival {
                 client,
+                conn,
                 to_broker,
                 tx,
                 bytes: bytes.clone(),
@@ -764,6 +771,7 @@ impl World {
                 arrives,
                 Scheduled::Arrival {
                     client,
+                    conn,
                     to_broker,
                     tx: copy,
                     bytes,

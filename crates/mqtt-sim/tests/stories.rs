@@ -347,3 +347,49 @@ fn clients_added_at_run_time_join_the_world() {
     events.extend(world.advance_to(2_000));
     assert_eq!(payloads(&events, "dashboard"), ["10.0.0.7"]);
 }
+
+#[test]
+fn a_clean_disconnect_reaches_the_broker_so_no_will_is_published() {
+    // The DISCONNECT is still on the wire when the client lets go of its connection; it must reach
+    // the broker, which then discards the will (MQTT-3.1.2-8 (3.1.1)). A sleep is such a DISCONNECT.
+    for protocol in [Protocol::V311, Protocol::V5] {
+        let mut scenario = Scenario::new("polite clients");
+        let will = |topic: &str| mqtt_sim::scenario::WillSpec {
+            topic: topic.into(),
+            payload: "offline".into(),
+            qos: 1,
+            retain: false,
+            delay_s: 0,
+        };
+        let mut polite = ClientSpec::new("polite");
+        polite.will = Some(will("polite/status"));
+        let mut sleeper = persistent("sleeper", protocol);
+        sleeper.will = Some(will("sleeper/status"));
+        let mut killed = ClientSpec::new("killed");
+        killed.will = Some(will("killed/status"));
+        let mut watcher = ClientSpec::new("watcher");
+        for client in [&mut polite, &mut killed, &mut watcher] {
+            client.protocol = protocol;
+        }
+        scenario.clients = vec![watcher, polite, sleeper, killed];
+        scenario.actions = vec![
+            at(0, "watcher", subscribe("+/status", 1)),
+            at(500, "polite", Action::Disconnect),
+            at(500, "sleeper", Action::Sleep { for_ms: 1_000 }),
+            at(700, "killed", Action::Kill),
+        ];
+        let events = run(scenario);
+        assert_eq!(payloads(&events, "watcher"), ["offline"], "{protocol:?}");
+        let wills: Vec<&str> = events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                SimEventKind::Broker(mqtt_core::broker::BrokerEventKind::WillPublished {
+                    client_id,
+                    ..
+                }) => Some(client_id.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(wills, ["killed"], "{protocol:?}");
+    }
+}
