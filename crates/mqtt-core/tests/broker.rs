@@ -442,6 +442,77 @@ fn a_duplicate_client_id_takes_over_the_session() {
 }
 
 #[test]
+fn a_take_over_of_a_session_that_ends_with_its_connection_starts_a_new_one() {
+    // 3.1.1 clean session / 5.0 Session Expiry 0, taken over by a connection asking to resume: the
+    // old session ends with the old connection (MQTT-3.1.2-6 (3.1.1), §3.1.2.11.2 (5.0)), so the new
+    // one starts empty, and the will is published because that session ended.
+    for version in [V311, V5] {
+        let mut net = Net::new();
+        let watcher = net.client(version, "watcher", true);
+        let publisher = net.client(version, "publisher", true);
+        net.connect(watcher);
+        net.connect(publisher);
+        net.subscribe(watcher, "device/status", QoS::AtLeastOnce);
+        let mut old = with_will(version, "device", 0);
+        old.clean_start = version == V311;
+        let old = net.add(old);
+        let new = net.client(version, "device", false);
+        net.connect(old);
+        net.subscribe(old, "cmd/#", QoS::AtLeastOnce);
+        net.connect(new);
+        assert!(
+            net.clients[new].events.contains(&EventKind::Connected {
+                session_present: false
+            }),
+            "{version:?}: nothing to resume"
+        );
+        net.publish(publisher, "cmd/1", "after", QoS::AtLeastOnce, false);
+        assert!(
+            net.got(new).is_empty(),
+            "{version:?}: no subscription inherited"
+        );
+        assert_eq!(net.payloads(watcher), ["offline"], "{version:?}");
+    }
+}
+
+#[test]
+fn a_take_over_that_resumes_the_session_publishes_the_will_in_3_1_1_only() {
+    // 3.1.1: the old connection closes without DISCONNECT, so its will is published
+    // (MQTT-3.1.2-8 (3.1.1)). 5.0: the new connection to the same session comes before the will's
+    // delay has passed, so it is not (MQTT-3.1.3-9 (5.0)).
+    for version in [V311, V5] {
+        let mut net = Net::new();
+        let watcher = net.client(version, "watcher", true);
+        let publisher = net.client(version, "publisher", true);
+        net.connect(watcher);
+        net.connect(publisher);
+        net.subscribe(watcher, "device/status", QoS::AtLeastOnce);
+        let mut old = with_will(version, "device", 0);
+        old.clean_start = false;
+        old.session_expiry_interval = 600;
+        let old = net.add(old);
+        let new = net.client(version, "device", false);
+        net.connect(old);
+        net.subscribe(old, "cmd/#", QoS::AtLeastOnce);
+        net.connect(new);
+        assert!(
+            net.clients[new].events.contains(&EventKind::Connected {
+                session_present: true
+            }),
+            "{version:?}"
+        );
+        net.publish(publisher, "cmd/1", "after", QoS::AtLeastOnce, false);
+        assert_eq!(
+            net.payloads(new),
+            ["after"],
+            "{version:?}: subscription resumed"
+        );
+        let expected: &[&str] = if version == V311 { &["offline"] } else { &[] };
+        assert_eq!(net.payloads(watcher), expected, "{version:?}");
+    }
+}
+
+#[test]
 fn overlapping_subscriptions_give_one_copy_at_the_highest_qos() {
     let mut net = Net::new();
     let sub = net.client(V311, "s", true);

@@ -236,19 +236,42 @@ impl Broker {
             }
         }
         // Take-over: the existing connection of this client id is closed (MQTT-3.1.4-2 (3.1.1)).
+        let mut ended_with_old = false;
         if let Some(old) = self.sessions.get(&client_id).and_then(Session::connection) {
             if old != conn {
+                // A session that lasts only as long as its connection (3.1.1 clean session, 5.0
+                // Session Expiry 0) ends with it; nothing of it is resumed (MQTT-3.1.2-6 (3.1.1),
+                // §3.1.2.11.2 (5.0)).
+                ended_with_old = self
+                    .sessions
+                    .get(&client_id)
+                    .is_some_and(|s| s.expiry_interval == 0);
+                let session_ends = connect.clean_start || ended_with_old;
+                let (old_version, will) = match self.connections.get_mut(&old) {
+                    Some(c) => (c.version, c.will.take()),
+                    None => (None, None),
+                };
                 self.close(
                     old,
                     DisconnectReason::TakenOver,
                     Some(ReasonCode::SESSION_TAKEN_OVER),
                     now,
                 );
+                // The old connection closed without DISCONNECT: 3.1.1 publishes its will
+                // (MQTT-3.1.2-8 (3.1.1)). In 5.0 a new connection to a session that continues comes
+                // before the will's delay has passed, so no will (MQTT-3.1.3-9 (5.0)); a session that
+                // ends publishes it at once, whatever its delay (§3.1.3.2.2 (5.0)).
+                if let Some(will) = will {
+                    if session_ends || old_version != Some(ProtocolVersion::V5) {
+                        self.publish_will(client_id.clone(), will.message, now);
+                    }
+                }
             }
         }
         // A reconnect cancels a will still waiting for its delay.
         self.wills.retain(|will| will.client_id != client_id);
-        let session_present = !connect.clean_start && self.sessions.contains_key(&client_id);
+        let session_present =
+            !connect.clean_start && !ended_with_old && self.sessions.contains_key(&client_id);
         if !session_present {
             if self.sessions.remove(&client_id).is_some() {
                 self.emit(
