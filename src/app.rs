@@ -71,8 +71,10 @@ pub fn app() -> Html {
     {
         let current = current.clone();
         use_effect_with((), move |_| {
-            let listener =
-                page::on_route_change(move |route| current.set(Page::from_route(&route)));
+            let listener = page::on_route_change(move |route| {
+                current.set(Page::from_route(&route));
+                page::scroll_to_top();
+            });
             move || drop(listener)
         });
     }

@@ -9,11 +9,19 @@ use gloo::timers::callback::Interval;
 
 use crate::playground::time::Clock;
 
+thread_local! {
+    /// `window.performance`, looked up once: `now()` runs for every WebSocket frame.
+    static PERFORMANCE: Option<web_sys::Performance> =
+        web_sys::window().and_then(|window| window.performance());
+}
+
 /// Milliseconds since the page started (`performance.now()`), the workspace's time.
 pub fn now() -> u64 {
-    web_sys::window()
-        .and_then(|window| window.performance())
-        .map_or(0, |performance| performance.now().max(0.0) as u64)
+    PERFORMANCE.with(|performance| {
+        performance
+            .as_ref()
+            .map_or(0, |performance| performance.now().max(0.0) as u64)
+    })
 }
 
 /// How to turn workspace time into local wall-clock time.

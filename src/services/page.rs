@@ -26,6 +26,13 @@ pub fn on_route_change(changed: impl Fn(String) + 'static) -> gloo::events::Even
     gloo::events::EventListener::new(&window, "hashchange", move |_| changed(route()))
 }
 
+/// Scrolls the window back to the top (a page switch starts at its beginning).
+pub fn scroll_to_top() {
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
 /// Sets `data-theme` on `<html>` ("light", "dark"; "auto" removes it and follows the system).
 pub fn apply_theme(value: &str) {
     if let Some(root) = gloo::utils::document().document_element() {

@@ -57,29 +57,47 @@ pub fn virtual_list(props: &VirtualListProps) -> Html {
     // The scroll position we set ourselves, so our own scrolling does not switch following off.
     let ours: Rc<Cell<Option<f64>>> = (*use_memo((), |_| Rc::new(Cell::new(None)))).clone();
 
-    // After each render: measure, and keep the newest row in view when following.
+    // Measure the viewport when mounted and when the window is resized — never on every render:
+    // reading a size forces the browser to lay the page out there and then.
     {
         let scroller = scroller.clone();
         let height = height.clone();
+        use_effect_with((), move |_| {
+            let measure = move || {
+                if let Some(element) = scroller.cast::<Element>() {
+                    let measured = f64::from(element.client_height()) - ROW_HEIGHT;
+                    if measured > 0.0 {
+                        height.set(measured);
+                    }
+                }
+            };
+            measure();
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                    measure()
+                });
+            move || drop(listener)
+        });
+    }
+    // After a change: keep the newest row in view when following (writing the scroll position only).
+    {
+        let scroller = scroller.clone();
         let scroll_top = scroll_top.clone();
         let ours = ours.clone();
-        let (rows, follow) = (props.rows, props.follow);
-        use_effect_with((rows, follow, props.revision), move |_| {
-            if let Some(element) = scroller.cast::<Element>() {
-                let measured = f64::from(element.client_height()) - ROW_HEIGHT;
-                if measured > 0.0 && (measured - *height).abs() > 1.0 {
-                    height.set(measured);
-                }
-                if follow {
-                    let bottom = (rows as f64 * ROW_HEIGHT - measured).max(0.0);
-                    if (f64::from(element.scroll_top()) - bottom).abs() > 1.0 {
+        let (rows, follow, height) = (props.rows, props.follow, *height);
+        use_effect_with(
+            (rows, follow, props.revision, height.to_bits()),
+            move |_| {
+                let bottom = (rows as f64 * ROW_HEIGHT - height).max(0.0);
+                if follow && (*scroll_top - bottom).abs() > 1.0 {
+                    if let Some(element) = scroller.cast::<Element>() {
                         ours.set(Some(bottom));
                         element.set_scroll_top(bottom as i32);
                         scroll_top.set(bottom);
                     }
                 }
-            }
-        });
+            },
+        );
     }
 
     let onscroll = {
