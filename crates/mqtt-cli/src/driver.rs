@@ -249,6 +249,21 @@ impl Driver {
         self.open_link()
     }
 
+    /// Connects the same session again after the driver finished (a clean disconnect, an
+    /// [`abort`](Driver::abort), or a lost link with reconnecting off): a sleeping sensor waking up,
+    /// a killed client coming back. The session keeps its state, so a persistent session resumes.
+    /// Does nothing while a link is open.
+    pub fn restart(&mut self) -> Result<(), DriverError> {
+        if self.link.is_some() {
+            return Ok(());
+        }
+        self.stopping = false;
+        self.finished = false;
+        self.reconnect_at = None;
+        self.failures = 0;
+        self.open_link()
+    }
+
     /// Asks for an orderly end: queued acknowledgements, then DISCONNECT, then close. Finished at
     /// once if the link is down.
     pub fn disconnect(&mut self, reason: ReasonCode) -> Result<(), DriverError> {
