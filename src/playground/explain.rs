@@ -213,7 +213,7 @@ pub fn session_closed(
             if let Some(text) = reason {
                 details.push(format!("The broker says: “{text}”"));
             }
-            details.push(code.explain(PacketType::ConnAck, version).to_string());
+            details.push(sentence(code.explain(PacketType::ConnAck, version)));
             if let Some(hint) = refusal_hint(*code, version) {
                 details.push(hint.into());
             }
@@ -232,7 +232,7 @@ pub fn session_closed(
             if let Some(text) = reason {
                 details.push(format!("The broker says: “{text}”"));
             }
-            details.push(code.explain(PacketType::Disconnect, version).to_string());
+            details.push(sentence(code.explain(PacketType::Disconnect, version)));
             Some((
                 format!(
                     "The broker disconnected this client: {name} (0x{:02X}).",
@@ -265,6 +265,23 @@ pub fn session_closed(
             Vec::new(),
         )),
     }
+}
+
+/// `text` as a sentence: capital first letter, final full stop (mqtt-core's explanations are
+/// fragments meant to follow a field's name).
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut out: String = match chars.next() {
+        // ASCII only: Unicode case tables would cost the page kilobytes for English text.
+        Some(first) => std::iter::once(first.to_ascii_uppercase())
+            .chain(chars)
+            .collect(),
+        None => String::new(),
+    };
+    if !out.is_empty() && !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
 }
 
 /// What to try for a CONNACK refusal.
@@ -403,6 +420,7 @@ mod tests {
             "The broker refused the connection: not authorized (0x05)."
         );
         assert!(details.join(" ").contains("allow_anonymous"));
+        assert_eq!(details[0], "The client is not authorized to connect.");
         let timeout = session_closed(&CloseReason::KeepAliveTimeout, ProtocolVersion::V5, 30)
             .unwrap()
             .0;
