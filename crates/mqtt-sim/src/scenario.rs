@@ -271,6 +271,8 @@ pub enum Action {
     },
     /// Cut the client's link (both directions lose what is in flight).
     CutLink,
+    /// Wake a sleeping client now (before its sleep would end).
+    Wake,
 }
 
 /// 5.0 properties of a scripted PUBLISH.

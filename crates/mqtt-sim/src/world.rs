@@ -55,6 +55,8 @@ pub struct SimClient {
     asleep: bool,
     /// Killed on purpose: stays down until told to connect.
     killed: bool,
+    /// Removed by the user: gone for good; its name may be used again.
+    removed: bool,
     /// Its session's next timer, cached: asking every session every step would cost O(clients).
     deadline: Option<Instant>,
 }
@@ -78,6 +80,11 @@ impl SimClient {
     /// Whether it is sleeping.
     pub fn is_asleep(&self) -> bool {
         self.asleep
+    }
+
+    /// Whether the user removed it.
+    pub fn is_removed(&self) -> bool {
+        self.removed
     }
 
     /// Its link settings.
@@ -140,6 +147,7 @@ impl World {
                 last_down: 0,
                 asleep: false,
                 killed: false,
+                removed: false,
                 deadline: None,
             });
         }
@@ -315,6 +323,7 @@ impl World {
             last_down: self.now,
             asleep: false,
             killed: false,
+            removed: false,
             deadline: None,
         });
         self.active.insert(self.clients.len() - 1);
@@ -329,6 +338,36 @@ impl World {
                 },
             );
         }
+        Ok(())
+    }
+
+    /// Removes a client: it vanishes like a killed one (its will is published) and never comes back;
+    /// its name can be given to a new client.
+    pub fn remove_client(&mut self, name: &str) -> Result<(), ScenarioError> {
+        let index = self
+            .client_index(name)
+            .ok_or_else(|| ScenarioError::Invalid {
+                at: "remove".into(),
+                problem: format!("no client is named {name:?}"),
+            })?;
+        self.queue.retain(|_, item| match item {
+            Scheduled::Action { actor, .. }
+            | Scheduled::Reconnect { client: actor }
+            | Scheduled::Wake { client: actor } => *actor != index,
+            _ => true,
+        });
+        let client = &mut self.clients[index];
+        client.removed = true;
+        client.asleep = false;
+        // It vanishes in the next step, so the cut and the will are reported like any other event.
+        let now = self.now;
+        self.schedule(
+            now,
+            Scheduled::Action {
+                actor: index,
+                action: Action::Kill,
+            },
+        );
         Ok(())
     }
 
@@ -347,7 +386,9 @@ impl World {
     // --- Internals ------------------------------------------------------------------------------------
 
     fn client_index(&self, name: &str) -> Option<usize> {
-        self.clients.iter().position(|c| c.name == name)
+        self.clients
+            .iter()
+            .position(|c| c.name == name && !c.removed)
     }
 
     fn schedule(&mut self, at: Instant, item: Scheduled) {
@@ -397,6 +438,10 @@ impl World {
                 }
             }
             Scheduled::Wake { client } => {
+                // Woken early (or removed) meanwhile: nothing left to do.
+                if !self.clients[client].asleep || self.clients[client].removed {
+                    return;
+                }
                 self.clients[client].asleep = false;
                 let name = self.clients[client].name.clone();
                 self.emit(
@@ -442,6 +487,24 @@ impl World {
             Action::CutLink => {
                 self.cut(actor, CutCause::Fault);
                 Ok(())
+            }
+            Action::Wake => {
+                if self.clients[actor].asleep {
+                    self.clients[actor].asleep = false;
+                    self.queue.retain(
+                        |_, item| !matches!(item, Scheduled::Wake { client } if *client == actor),
+                    );
+                    self.emit(
+                        &name,
+                        SimEventKind::Awake {
+                            client: name.clone(),
+                        },
+                    );
+                    self.apply(actor, Action::Connect);
+                    Ok(())
+                } else {
+                    Err("not asleep".into())
+                }
             }
             Action::Sleep { for_ms } => {
                 let client = &mut self.clients[actor];
@@ -877,6 +940,7 @@ fn describe(action: &Action) -> String {
         Action::Disconnect => "disconnect".into(),
         Action::Kill => "kill abruptly (no DISCONNECT)".into(),
         Action::CutLink => "cut the link".into(),
+        Action::Wake => "wake up".into(),
         Action::Sleep { for_ms } => format!("sleep for {} s", for_ms / 1000),
         Action::Subscribe { filter, qos, .. } => format!("subscribe {filter:?} QoS {qos}"),
         Action::Unsubscribe { filter } => format!("unsubscribe {filter:?}"),

@@ -393,3 +393,49 @@ fn a_clean_disconnect_reaches_the_broker_so_no_will_is_published() {
         assert_eq!(wills, ["killed"], "{protocol:?}");
     }
 }
+
+#[test]
+fn a_sleeper_can_be_woken_early_and_a_removed_client_frees_its_name() {
+    let mut scenario = Scenario::new("live");
+    scenario.end_ms = Some(u64::MAX);
+    let mut world = World::new(scenario).unwrap();
+    let mut sleeper = persistent("sensor", Protocol::V5);
+    sleeper.will = Some(mqtt_sim::scenario::WillSpec {
+        topic: "sensor/status".into(),
+        payload: "gone".into(),
+        qos: 1,
+        retain: false,
+        delay_s: 0,
+    });
+    world.add_client(sleeper).unwrap();
+    world.add_client(ClientSpec::new("watcher")).unwrap();
+    world.inject("watcher", subscribe("sensor/#", 1)).unwrap();
+    let mut events = world.advance_to(500);
+    world
+        .inject("sensor", Action::Sleep { for_ms: 3_600_000 })
+        .unwrap();
+    events.extend(world.advance_to(1_000));
+    assert!(world.clients()[0].is_asleep());
+    world.inject("sensor", Action::Wake).unwrap();
+    events.extend(world.advance_to(2_000));
+    assert!(!world.clients()[0].is_asleep());
+    assert!(
+        world.clients()[0].connection().is_some(),
+        "reconnected on wake"
+    );
+    assert!(
+        payloads(&events, "watcher").is_empty(),
+        "sleeping is a clean disconnect: no will"
+    );
+    world.remove_client("sensor").unwrap();
+    events.extend(world.advance_to(3_000));
+    assert_eq!(
+        payloads(&events, "watcher"),
+        ["gone"],
+        "removal is abrupt: the will is published"
+    );
+    world
+        .add_client(ClientSpec::new("sensor"))
+        .expect("the name is free again");
+    assert!(world.inject("sensor", Action::Connect).is_ok());
+}
