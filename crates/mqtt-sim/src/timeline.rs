@@ -66,21 +66,68 @@ impl Timeline {
     /// Simulates until at least `until` events are recorded or the world is finished.
     pub fn extend_to(&mut self, until: usize) {
         while self.events.len() < until && !self.head.is_finished() {
-            if self
-                .checkpoints
-                .last()
-                .is_some_and(|c| self.events.len() >= c.events + CHECKPOINT_EVERY)
-            {
-                self.checkpoints.push(Checkpoint {
-                    events: self.events.len(),
-                    world: self.head.clone(),
-                });
-            }
+            self.checkpoint_if_due();
             let step = self.head.step();
             if step.is_empty() && self.head.is_finished() {
                 break;
             }
             self.events.extend(step);
+        }
+    }
+
+    /// Live mode: runs the world up to virtual time `time`, recording its events (with checkpoints)
+    /// and moving the cursor to the end. The playground calls it every animation frame while playing.
+    pub fn advance_to(&mut self, time: mqtt_core::Instant) {
+        loop {
+            let due = self.head.next_time().is_some_and(|at| at <= time);
+            if !due {
+                break;
+            }
+            self.checkpoint_if_due();
+            let step = self.head.step();
+            if step.is_empty() && self.head.is_finished() {
+                break;
+            }
+            self.events.extend(step);
+        }
+        self.head.advance_to(time);
+        self.cursor = self.events.len();
+    }
+
+    /// Runs one more step of the world (the "step forward" button at the end of the history) and
+    /// moves the cursor past its events; returns how many events it produced (0: nothing left).
+    pub fn step(&mut self) -> usize {
+        self.checkpoint_if_due();
+        let step = self.head.step();
+        let produced = step.len();
+        self.events.extend(step);
+        self.cursor = self.events.len();
+        produced
+    }
+
+    /// The world at the end of the recorded history.
+    pub fn head(&self) -> &World {
+        &self.head
+    }
+
+    /// Virtual time of the event the cursor is on (0 before any event).
+    pub fn time_at_cursor(&self) -> mqtt_core::Instant {
+        self.cursor
+            .checked_sub(1)
+            .and_then(|index| self.events.get(index))
+            .map_or(0, |event| event.at)
+    }
+
+    fn checkpoint_if_due(&mut self) {
+        if self
+            .checkpoints
+            .last()
+            .is_some_and(|c| self.events.len() >= c.events + CHECKPOINT_EVERY)
+        {
+            self.checkpoints.push(Checkpoint {
+                events: self.events.len(),
+                world: self.head.clone(),
+            });
         }
     }
 
@@ -138,7 +185,13 @@ impl Timeline {
     /// Changes something at the cursor: the future is dropped and simulated again from the step
     /// boundary at (or just after) the cursor.
     pub fn fork(&mut self, edit: Edit) -> Result<(), ScenarioError> {
-        let (mut world, boundary) = self.world_at(self.cursor);
+        // At the end of the history the head is the exact present (its clock included, in live
+        // mode); anywhere else the past is rebuilt from a checkpoint.
+        let (mut world, boundary) = if self.cursor >= self.events.len() {
+            (self.head.clone(), self.events.len())
+        } else {
+            self.world_at(self.cursor)
+        };
         match edit {
             Edit::Action { actor, action } => world.inject(&actor, action)?,
             Edit::Fault(fault) => world.add_fault(fault),
