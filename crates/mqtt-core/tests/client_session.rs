@@ -745,6 +745,25 @@ fn the_teaching_retry_resends_within_a_connection_only_when_enabled() {
 }
 
 #[test]
+fn the_teaching_retry_can_be_switched_on_during_a_connection() {
+    let mut h = Harness::connected(ClientOptions::new(V311, "c"));
+    let id = h
+        .session
+        .publish(message("t", "x", QoS::AtLeastOnce))
+        .unwrap()
+        .unwrap();
+    h.sent();
+    h.advance(1_000);
+    h.session.set_teaching_retry(Some(2_000));
+    h.advance(1_000);
+    let sent = h.sent();
+    assert!(matches!(sent[0].packet(), Packet::Publish(p) if p.dup && p.packet_id == Some(id)));
+    h.session.set_teaching_retry(None);
+    h.advance(10_000);
+    assert!(h.sent().iter().all(|o| o.kind() != PacketType::Publish));
+}
+
+#[test]
 fn no_connack_in_time_closes() {
     let mut options = ClientOptions::new(V311, "c");
     options.connect_timeout = 5_000;

@@ -104,6 +104,13 @@ impl ClientSession {
             .map(|written| written.saturating_add(timeout))
     }
 
+    /// Turns the teaching retry on (`Some(interval)`) or off at run time: the playground's switch.
+    /// Messages already in flight use the new interval from their last write. Not conformant in 5.0
+    /// (MQTT-4.4.0-1 (5.0)); see [`ClientOptions::teaching_retry`](super::ClientOptions::teaching_retry).
+    pub fn set_teaching_retry(&mut self, interval: Option<Instant>) {
+        self.options.teaching_retry = interval;
+    }
+
     fn retry_deadline(&self) -> Option<Instant> {
         let interval = self.options.teaching_retry?;
         self.outbound
