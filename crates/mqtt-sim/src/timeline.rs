@@ -3,7 +3,7 @@
 //! something at the cursor forks: the future is dropped and simulated again.
 
 use crate::event::SimEvent;
-use crate::scenario::{Action, Fault, LinkSettings, Scenario, ScenarioError};
+use crate::scenario::{Action, ClientSpec, Fault, LinkSettings, Scenario, ScenarioError};
 use crate::world::World;
 
 /// How many events between checkpoints: seeking replays at most this many.
@@ -34,6 +34,20 @@ pub enum Edit {
         actor: String,
         /// The new settings.
         link: LinkSettings,
+    },
+    /// A client joins now (it connects now if its spec says so).
+    AddClient(ClientSpec),
+    /// A client leaves for good, like a killed one (its will is published).
+    RemoveClient {
+        /// Which client.
+        actor: String,
+    },
+    /// A client's teaching retry changes from now on (`None`: off).
+    TeachingRetry {
+        /// Which client.
+        actor: String,
+        /// The retry interval.
+        retry_ms: Option<u64>,
     },
 }
 
@@ -196,6 +210,11 @@ impl Timeline {
             Edit::Action { actor, action } => world.inject(&actor, action)?,
             Edit::Fault(fault) => world.add_fault(fault),
             Edit::Link { actor, link } => world.set_link(&actor, link),
+            Edit::AddClient(spec) => world.add_client(spec)?,
+            Edit::RemoveClient { actor } => world.remove_client(&actor)?,
+            Edit::TeachingRetry { actor, retry_ms } => {
+                world.set_teaching_retry(&actor, retry_ms)?
+            }
         }
         self.events.truncate(boundary);
         self.checkpoints.retain(|c| c.events <= boundary);

@@ -376,6 +376,25 @@ impl World {
         self.faults.push(fault);
     }
 
+    /// Turns `actor`'s teaching retry on (`Some(ms)`) or off from now on (the playground's switch; not
+    /// conformant in 5.0, MQTT-4.4.0-1 (5.0)).
+    pub fn set_teaching_retry(
+        &mut self,
+        actor: &str,
+        retry_ms: Option<u64>,
+    ) -> Result<(), ScenarioError> {
+        let index = self
+            .client_index(actor)
+            .ok_or_else(|| ScenarioError::Invalid {
+                at: "teaching retry".into(),
+                problem: format!("no client is named {actor:?}"),
+            })?;
+        let client = &mut self.clients[index];
+        client.session.set_teaching_retry(retry_ms);
+        client.deadline = client.session.poll_timeout();
+        Ok(())
+    }
+
     /// Changes the link of `actor` from now on (packets already in flight keep their arrival time).
     pub fn set_link(&mut self, actor: &str, link: LinkSettings) {
         if let Some(index) = self.client_index(actor) {

@@ -354,3 +354,53 @@ fn a_live_timeline_records_user_actions_as_forks_and_seeks_through_them() {
         "the next thing (a keep-alive ping) happens"
     );
 }
+
+#[test]
+fn clients_join_and_leave_and_switch_the_teaching_retry_as_forks() {
+    let mut scenario = Scenario::new("live");
+    scenario.end_ms = Some(u64::MAX);
+    scenario.clients = vec![ClientSpec::new("dashboard")];
+    let mut timeline = Timeline::new(scenario).unwrap();
+    timeline.advance_to(200);
+    let before_join = timeline.events().len();
+    timeline
+        .fork(Edit::AddClient(ClientSpec::new("esp32-kitchen")))
+        .unwrap();
+    assert!(
+        timeline
+            .fork(Edit::AddClient(ClientSpec::new("esp32-kitchen")))
+            .is_err(),
+        "names are unique; a refused edit changes nothing"
+    );
+    timeline.advance_to(400);
+    assert_eq!(timeline.head().clients().len(), 2);
+    assert!(timeline.events().iter().any(|e| e.actor == "esp32-kitchen"
+        && matches!(e.kind, SimEventKind::Client(EventKind::Connected { .. }))));
+    timeline
+        .fork(Edit::TeachingRetry {
+            actor: "esp32-kitchen".into(),
+            retry_ms: Some(500),
+        })
+        .unwrap();
+    assert_eq!(
+        timeline.head().clients()[1]
+            .session()
+            .options()
+            .teaching_retry,
+        Some(500)
+    );
+    // Before it joined, the world had one client (an edit belongs to the point where it was made:
+    // seeking exactly there shows it); forking there drops the join.
+    assert_eq!(timeline.seek(before_join).clients().len(), 2);
+    assert_eq!(timeline.seek(before_join - 1).clients().len(), 1);
+    timeline
+        .fork(Edit::RemoveClient {
+            actor: "dashboard".into(),
+        })
+        .unwrap();
+    timeline.advance_to(600);
+    // The join was in the dropped future: only the removed dashboard is left.
+    let clients = timeline.head().clients();
+    assert_eq!(clients.len(), 1);
+    assert!(clients[0].is_removed());
+}
