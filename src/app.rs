@@ -13,6 +13,7 @@ use crate::components::playground::page::PlaygroundPage;
 use crate::components::playground::Engine;
 use crate::components::result_panel::ResultPanel;
 use crate::inspector::highlight::Pointer;
+use crate::playground::model::{Direction, MessageRecord};
 use crate::playground::profiles;
 use crate::playground::workspace::BrokerChoice;
 use crate::playground_state::{PgAction, PlaygroundState, Theme, DEFAULT_LATENCY_MS};
@@ -203,6 +204,29 @@ fn read_hook(engine: &Engine, query: &str) -> f64 {
         "messages" => workspace.history().messages.end() as f64,
         "packets" => workspace.history().packets.end() as f64,
         "clients" => workspace.clients().len() as f64,
+        // For the throughput benchmark: when the first and the latest delivered message arrived
+        // (workspace milliseconds, i.e. `performance.now()`), and how many distinct payloads were
+        // delivered (its publisher numbers every payload, so this finds duplicates).
+        "firstReceivedAt" | "lastReceivedAt" => {
+            let messages = &workspace.history().messages;
+            let received =
+                |(_, record): &(u64, &MessageRecord)| record.direction == Direction::Received;
+            let found = if query == "firstReceivedAt" {
+                messages.iter_from(messages.first()).find(received)
+            } else {
+                messages.iter_from(messages.first()).filter(received).last()
+            };
+            found.map_or(f64::NAN, |(_, record)| record.at as f64)
+        }
+        "receivedDistinct" => {
+            let messages = &workspace.history().messages;
+            let payloads: std::collections::BTreeSet<&[u8]> = messages
+                .iter_from(messages.first())
+                .filter(|(_, record)| record.direction == Direction::Received)
+                .map(|(_, record)| &record.payload[..])
+                .collect();
+            payloads.len() as f64
+        }
         _ => match query.strip_prefix("received:") {
             Some(name) => workspace
                 .find(name)

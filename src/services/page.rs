@@ -62,15 +62,19 @@ pub fn focus(id: &str) {
 }
 
 /// Exposes `window.__playground`: a few read-only numbers for tests and benchmarks (see README).
-/// `read` answers a query name ("received", "messages", "packets", "clients" or "received:<name>").
+/// `read` answers a query name ("received", "messages", "packets", "clients", "firstReceivedAt",
+/// "lastReceivedAt", "receivedDistinct" or "received:<name>").
 pub fn install_hooks(read: impl Fn(&str) -> f64 + 'static) {
     let read = std::rc::Rc::new(read);
     let object = js_sys::Object::new();
-    let entries: [(&str, &str); 4] = [
+    let entries: [(&str, &str); 7] = [
         ("received", "received"),
         ("messages", "messages"),
         ("packets", "packets"),
         ("clients", "clients"),
+        ("firstReceivedAt", "firstReceivedAt"),
+        ("lastReceivedAt", "lastReceivedAt"),
+        ("receivedDistinct", "receivedDistinct"),
     ];
     for (name, query) in entries {
         let read = read.clone();
