@@ -9,6 +9,7 @@
 //! Commands (see [`USAGE`]): `serve`, `test`, `e2e`, `bench`, `fuzz`, `tools`.
 
 mod bench;
+mod bench_browser;
 mod broker;
 mod cmd;
 mod error;
@@ -35,7 +36,8 @@ commands:
   test                 everything CI checks, in order, failing fast: tools, fmt, clippy (host + wasm32),
                        tests, riscv32 no_std build, wasm-bindgen tests, trunk build, browser e2e tests
   e2e                  only: tools, trunk build, browser e2e tests (quicker loop while working on the UI)
-  bench [NAME...]      run benchmarks (no name = all); names: codec
+  bench [NAME...]      run benchmarks (no name = all); names: codec, sim, browser (the app in headless
+                       Chromium beside mqtt.js and a plain-JS ceiling; BENCH_REPS, BENCH_SCALE, BENCH_ONLY)
   fuzz [--seconds N]   fuzz the stream decoder with cargo-fuzz for N seconds (default 60)
   firmware             only the firmware steps of `test`: ESP32-C3 build + esptool image check, ESP32-C6 build
   tools                only install/verify the pinned tools (what `test` does first)

@@ -16,6 +16,7 @@
 //! | wasm-opt (npm `binaryen`)     | `xtask/npm-tools/package-lock.json`    | `npm ci` into `.tools/`   |
 //! | chromium                      | Debian                                 | apt `chromium`            |
 //! | playwright-core               | `e2e/package-lock.json`                | `npm ci` in `e2e/`        |
+//! | mqtt.js (browser bench's peer)| `bench/browser/package-lock.json`      | `npm ci` in `bench/browser/` |
 //! | nightly toolchain             | —                                      | `rustup toolchain install`|
 //! | cargo-fuzz                    | [`CARGO_FUZZ_VERSION`]                 | `cargo install --locked`  |
 //! | mosquitto + its clients       | Debian                                 | apt `mosquitto mosquitto-clients` |
@@ -80,6 +81,17 @@ impl Tools {
         self.web_tools()?;
         self.browser_tools()?;
         self.mosquitto()
+    }
+
+    /// What `cargo xtask bench browser` needs: the web build, Chromium, mosquitto and the bench's
+    /// npm packages (mqtt.js, the peer it is compared with).
+    pub fn for_browser_bench(&mut self) -> Result {
+        println!("checking tools for the browser benchmark:");
+        self.rust_targets(&[WASM_TARGET])?;
+        self.web_tools()?;
+        self.chromium()?;
+        self.mosquitto()?;
+        self.bench_packages()
     }
 
     /// mosquitto for `cargo xtask serve --broker`; returns the broker program's path.
@@ -295,6 +307,20 @@ impl Tools {
             packages.installed_version("playwright-core")
         };
         self.ensure("e2e npm packages", check, |_| packages.install())
+    }
+
+    /// mqtt.js for the browser benchmark, from `bench/browser/package-lock.json`.
+    fn bench_packages(&mut self) -> Result {
+        let dir = project::root().join("bench").join("browser");
+        let packages = NpmPackages {
+            committed: dir.clone(),
+            install_dir: dir,
+        };
+        let check = || {
+            packages.fresh()?;
+            packages.installed_version("mqtt")
+        };
+        self.ensure("bench npm packages", check, |_| packages.install())
     }
 
     fn nightly(&mut self) -> Result {
