@@ -129,6 +129,27 @@ impl ClientConfig {
         }
         spec
     }
+
+    /// The options of a scenario's client (a share link's or a benchmark's).
+    pub fn from_spec(spec: &ClientSpec) -> Self {
+        let mut config =
+            ClientConfig::new(&spec.name, spec.client_id.as_deref().unwrap_or(&spec.name));
+        config.version = spec.protocol.into();
+        config.clean_start = spec.clean_start;
+        config.session_expiry_s = spec.session_expiry_s;
+        config.keep_alive = spec.keep_alive_s;
+        config.will = spec.will.as_ref().map(|will| WillConfig {
+            topic: will.topic.clone(),
+            payload: will.payload.clone(),
+            qos: QoS::from_bits(will.qos).unwrap_or_default(),
+            retain: will.retain,
+            delay_s: will.delay_s,
+        });
+        config.receive_maximum = spec.receive_maximum;
+        config.topic_alias_maximum = spec.topic_alias_maximum;
+        config.user_properties = spec.user_properties.clone();
+        config
+    }
 }
 
 /// A message to publish.

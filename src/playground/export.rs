@@ -121,6 +121,7 @@ mod tests {
                 ..MessageProperties::default()
             })),
             packet: None,
+            step: 0,
         };
         let binary = MessageRecord {
             payload: Rc::from(&[0xffu8, 0x00][..]),

@@ -92,6 +92,8 @@ pub struct Filtered<T, F> {
     matched: Vec<u64>,
     /// Records up to this index have been looked at.
     scanned: u64,
+    /// The log's epoch when last read: a forked history starts the view over.
+    epoch: u32,
     _records: PhantomData<fn(&T)>,
 }
 
@@ -101,6 +103,7 @@ impl<T, F: Default> Default for Filtered<T, F> {
             filter: F::default(),
             matched: Vec::new(),
             scanned: 0,
+            epoch: 0,
             _records: PhantomData,
         }
     }
@@ -114,8 +117,9 @@ pub type FilteredPackets = Filtered<PacketRecord, PacketFilter>;
 impl<T, F: RecordFilter<T>> Filtered<T, F> {
     /// Brings the view up to date with `log` under `filter` (starting over if the filter changed).
     pub fn update(&mut self, log: &Ring<T>, filter: &F) {
-        if *filter != self.filter {
+        if *filter != self.filter || log.epoch() != self.epoch {
             self.filter = filter.clone();
+            self.epoch = log.epoch();
             self.matched.clear();
             self.scanned = 0;
         }
@@ -258,6 +262,7 @@ mod tests {
             packet_id: None,
             properties: None,
             packet: None,
+            step: 0,
         }
     }
 

@@ -32,11 +32,13 @@
 //! * [`vec_map`] — a small map that costs less WebAssembly than a `BTreeMap`.
 
 pub mod config;
+pub mod diagram;
 pub mod explain;
 pub mod export;
 pub mod forms;
 pub mod log_view;
 pub mod model;
+pub mod panels;
 pub mod payload;
 pub mod profiles;
 pub mod ring;
@@ -46,7 +48,7 @@ pub mod topics;
 pub mod vec_map;
 pub mod workspace;
 
-mod real;
+pub mod real;
 mod sim;
 #[cfg(test)]
 mod tests;

@@ -37,7 +37,7 @@ impl Direction {
 }
 
 /// One MQTT control packet on one client's connection: one arrow of a sequence diagram.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PacketRecord {
     /// When it was written (sent) or, for a real broker's packets, when its frame arrived.
     pub at: Instant,
@@ -62,6 +62,48 @@ pub struct PacketRecord {
     pub lost: Option<&'static str>,
     /// Whether bytes were masked (a password).
     pub redacted: bool,
+    /// The diagram step at which it appeared: written (ours, and every simulated packet) or handed to
+    /// the session (a real broker's packets). Shown once the cursor is past it.
+    pub step: u64,
+    /// Its y in the sequence diagram (at `step`).
+    pub y: f32,
+    /// Simulated packets: the step and y where it arrived or was lost.
+    pub end: Option<(u64, f32)>,
+    /// The time of its far end: when a simulated packet is due; on a real broker, an estimate from the
+    /// one-way latency (ours: when the broker got it; the broker's: when the broker sent it).
+    pub far_at: Option<Instant>,
+}
+
+impl PacketRecord {
+    /// A record of a packet on `client`'s connection, not yet placed in the history (the workspace
+    /// numbers it and gives it its diagram step).
+    pub fn new(
+        client: ClientKey,
+        direction: Direction,
+        at: Instant,
+        packet_type: PacketType,
+        packet_id: Option<u16>,
+        summary: String,
+        bytes: Vec<u8>,
+    ) -> Self {
+        PacketRecord {
+            at,
+            client,
+            direction,
+            tx: 0,
+            packet_type,
+            packet_id,
+            summary,
+            bytes,
+            arrived_at: None,
+            lost: None,
+            redacted: false,
+            step: 0,
+            y: 0.0,
+            end: None,
+            far_at: None,
+        }
+    }
 }
 
 /// An application message a client sent or received.
@@ -89,6 +131,50 @@ pub struct MessageRecord {
     pub properties: Option<Rc<MessageProperties>>,
     /// Index of the PUBLISH packet record that carried it (received messages), for the inspector.
     pub packet: Option<u64>,
+    /// The diagram step: its delivery mark (received) or the steps recorded when it was published.
+    pub step: u64,
+}
+
+/// Something drawn on a lifeline of the sequence diagram that is not a packet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarkKind {
+    /// A message was delivered to the application (the record index of the message): exactly-once
+    /// is *seen* as one mark per message.
+    Delivered(u64),
+    /// A resent QoS 2 PUBLISH was recognised and not delivered again.
+    Suppressed(u16),
+    /// The link was cut: everything in flight on it is lost.
+    LinkCut,
+    /// The client went to sleep (disconnected, session kept).
+    Asleep,
+    /// The client woke up.
+    Awake,
+    /// The connection closed (why, for people).
+    Closed(&'static str),
+}
+
+/// A mark on a lifeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    /// Its diagram step.
+    pub step: u64,
+    /// Its y.
+    pub y: f32,
+    /// When.
+    pub at: Instant,
+    /// Whose lifeline (`None`: the broker's).
+    pub client: Option<ClientKey>,
+    /// What.
+    pub kind: MarkKind,
+}
+
+/// A step of the sequence diagram: when it happened and where it is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Beat {
+    /// When.
+    pub at: Instant,
+    /// Its y.
+    pub y: f32,
 }
 
 /// Where a client stands, as the client list shows it.

@@ -11,6 +11,7 @@ pub struct Ring<T> {
     items: VecDeque<T>,
     first: u64,
     cap: usize,
+    epoch: u32,
 }
 
 impl<T> Ring<T> {
@@ -20,6 +21,7 @@ impl<T> Ring<T> {
             items: VecDeque::new(),
             first: 0,
             cap: cap.max(10),
+            epoch: 0,
         }
     }
 
@@ -81,6 +83,25 @@ impl<T> Ring<T> {
     pub fn last(&self) -> Option<&T> {
         self.items.back()
     }
+
+    /// Forgets every entry from `end` on (a forked future); the indices before stay.
+    pub fn truncate(&mut self, end: u64) {
+        let keep = end.saturating_sub(self.first);
+        self.items
+            .truncate(usize::try_from(keep).unwrap_or(usize::MAX));
+        self.epoch = self.epoch.wrapping_add(1);
+    }
+
+    /// Changes whenever entries were forgotten from the end, so incremental views start over.
+    pub fn epoch(&self) -> u32 {
+        self.epoch
+    }
+
+    /// The index of the first entry kept for which `before` is false, given that it is true for every
+    /// entry before it and false after (entries sorted by what `before` tests): a binary search.
+    pub fn partition_point(&self, before: impl FnMut(&T) -> bool) -> u64 {
+        self.first + self.items.partition_point(before) as u64
+    }
 }
 
 #[cfg(test)]
@@ -108,5 +129,13 @@ mod tests {
         *ring.get_mut(50).unwrap() = 7;
         assert_eq!(ring.get(50), Some(&7));
         assert_eq!(ring.last(), Some(&100));
+        assert_eq!(ring.partition_point(|v| *v < 20), 20);
+        assert_eq!(ring.partition_point(|_| true), 101);
+        assert_eq!(ring.partition_point(|_| false), 10);
+        ring.truncate(60);
+        assert_eq!((ring.end(), ring.epoch()), (60, 1));
+        assert_eq!(ring.push(7), 60);
+        ring.truncate(0);
+        assert_eq!((ring.first(), ring.end()), (10, 10));
     }
 }

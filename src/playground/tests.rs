@@ -11,8 +11,8 @@ use mqtt_core::codec::{encode, ConnAck, Packet, PacketType, ProtocolVersion, QoS
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use super::config::{ClientConfig, PublishRequest, SubscribeRequest, WillConfig};
-use super::model::{ClientKey, Direction, Level, Status};
-use super::workspace::{BrokerChoice, Io, SocketId, Workspace};
+use super::model::{ClientKey, Direction, Level, MarkKind, Status};
+use super::workspace::{BrokerChoice, FaultKind, Io, SocketId, Workspace};
 
 fn config(name: &str) -> ClientConfig {
     ClientConfig::new(name, &format!("mqttpg-{name}"))
@@ -664,4 +664,404 @@ fn real_broker_closing_the_socket_is_explained() {
         "{problem}"
     );
     assert!(problem.contains("same client id"), "{problem}");
+}
+
+// --- Stepping, forks and hold mode -----------------------------------------------------------------
+
+/// The packets the diagram shows at the cursor, oldest first: "client TYPE" with `>` for sent and `<`
+/// for received, and `…` in flight, `✕` lost (arrived packets have no suffix).
+fn shown(ws: &Workspace, now: u64) -> Vec<String> {
+    let playhead = ws.playhead(now);
+    let cursor = playhead.cursor;
+    ws.history()
+        .packets
+        .iter_from(0)
+        .map(|(_, p)| p)
+        .filter(|p| p.step < cursor)
+        .map(|p| {
+            let dir = if p.direction == Direction::Sent {
+                '>'
+            } else {
+                '<'
+            };
+            let fate = match (p.lost, p.end) {
+                (Some(_), Some((step, _))) if step < cursor => "✕",
+                (Some(_), None) => "✕",
+                (None, Some((step, _))) if step < cursor => "",
+                (None, None) if !playhead.simulated => "",
+                _ => "…",
+            };
+            format!("{} {dir}{}{fate}", ws.name(p.client), p.packet_type.name())
+        })
+        .collect()
+}
+
+/// What a client panel says at the cursor: outbound waits and inbound QoS 2 ids.
+fn panel(ws: &Workspace, key: ClientKey) -> (Vec<&'static str>, Vec<u16>) {
+    let panels = ws.panels();
+    let client = panels.clients.iter().find(|c| c.key == key).unwrap();
+    (
+        client.outbound.iter().map(|o| o.waiting).collect(),
+        client.inbound.clone(),
+    )
+}
+
+fn deliveries(ws: &Workspace, key: ClientKey) -> usize {
+    let cursor = ws.playhead(0).cursor;
+    ws.history()
+        .marks
+        .iter_from(0)
+        .filter(|(_, m)| {
+            m.step < cursor && m.client == Some(key) && matches!(m.kind, MarkKind::Delivered(_))
+        })
+        .count()
+}
+
+#[test]
+fn simulated_qos2_walked_step_by_step_then_back() {
+    let mut sim = Sim::new();
+    let kitchen = sim.add(config("esp32-kitchen"));
+    let dashboard = sim.add(config("dashboard"));
+    let request = SubscribeRequest::new("home/#", QoS::ExactlyOnce);
+    sim.ws.subscribe(dashboard, &request, sim.now).unwrap();
+    sim.run(200);
+    sim.ws.pause(sim.now);
+    let paused = sim.ws.playhead(sim.now);
+    assert!(paused.at_head() && !paused.playing && paused.simulated);
+    let publish = PublishRequest::new("home/t", "21.5", QoS::ExactlyOnce, false);
+    sim.ws.publish(kitchen, &publish, sim.now).unwrap();
+    sim.run(1_000);
+    assert_eq!(
+        sim.ws.playhead(sim.now).head,
+        paused.head,
+        "paused: nothing moves"
+    );
+    let base = shown(&sim.ws, sim.now).len();
+    let mut walk = Vec::new();
+    for _ in 0..9 {
+        sim.ws.step_forward(sim.now).unwrap();
+        let now = shown(&sim.ws, sim.now);
+        walk.push(now[base..].join(", "));
+        walk.push(format!(
+            "{:?} {:?}",
+            panel(&sim.ws, kitchen),
+            panel(&sim.ws, dashboard)
+        ));
+    }
+    let expected = [
+        "esp32-kitchen >PUBLISH…",
+        r#"(["PUBREC"], []) ([], [])"#,
+        "esp32-kitchen >PUBLISH, esp32-kitchen <PUBREC…, dashboard <PUBLISH…",
+        r#"(["PUBREC"], []) ([], [])"#,
+        "esp32-kitchen >PUBLISH, esp32-kitchen <PUBREC, dashboard <PUBLISH…, esp32-kitchen >PUBREL…",
+        r#"(["PUBCOMP"], []) ([], [])"#,
+        "esp32-kitchen >PUBLISH, esp32-kitchen <PUBREC, dashboard <PUBLISH, esp32-kitchen >PUBREL…, dashboard >PUBREC…",
+        r#"(["PUBCOMP"], []) ([], [1])"#,
+    ];
+    assert_eq!(walk[..8], expected, "{walk:#?}");
+    // The dashboard got the message once, and exactly-once holds to the end of the handshake.
+    assert_eq!(deliveries(&sim.ws, dashboard), 1);
+    let end = walk.last().unwrap().clone();
+    assert_eq!(end, r#"([], []) ([], [])"#, "{walk:#?}");
+    assert!(
+        walk[walk.len() - 2].ends_with("dashboard <PUBREL, dashboard >PUBCOMP"),
+        "{walk:#?}"
+    );
+    // Back: the state as it was.
+    for _ in 0..5 {
+        sim.ws.step_back();
+    }
+    assert_eq!(panel(&sim.ws, kitchen).0, ["PUBCOMP"]);
+    assert_eq!(deliveries(&sim.ws, dashboard), 1);
+    sim.ws.step_back();
+    sim.ws.step_back();
+    assert_eq!(panel(&sim.ws, kitchen).0, ["PUBREC"]);
+    assert_eq!(deliveries(&sim.ws, dashboard), 0);
+    // Playing from the past replays, then goes on live.
+    sim.ws.play(sim.now);
+    sim.run(500);
+    assert!(sim.ws.playhead(sim.now).at_head());
+    assert_eq!(deliveries(&sim.ws, dashboard), 1);
+    assert_eq!(sim.ws.client(dashboard).unwrap().received, 1);
+}
+
+#[test]
+fn simulated_lost_puback_and_retry_duplicate_qos1_and_a_fork_before_the_loss_undoes_it() {
+    let mut sim = Sim::new();
+    let kitchen = sim.add(config("esp32-kitchen"));
+    let dashboard = sim.add(config("dashboard"));
+    let request = SubscribeRequest::new("home/#", QoS::AtLeastOnce);
+    sim.ws.subscribe(dashboard, &request, sim.now).unwrap();
+    sim.run(200);
+    sim.ws
+        .set_teaching_retry(kitchen, Some(1_000), sim.now)
+        .unwrap();
+    assert_eq!(sim.ws.teaching_retry(kitchen), Some(1_000));
+    sim.ws
+        .arm_fault(FaultKind::Drop, PacketType::PubAck, Some(kitchen), sim.now)
+        .unwrap();
+    assert_eq!(
+        sim.ws.armed_faults(),
+        ["drop the next PUBACK to esp32-kitchen"]
+    );
+    let publish = PublishRequest::new("home/t", "21.5", QoS::AtLeastOnce, false);
+    sim.ws.publish(kitchen, &publish, sim.now).unwrap();
+    sim.run(2_000);
+    assert!(sim.ws.armed_faults().is_empty(), "the fault fired");
+    // QoS 1 delivered twice: the resent PUBLISH (DUP) is a new message to the broker.
+    assert_eq!(received(&sim.ws, dashboard).len(), 2);
+    assert_eq!(deliveries(&sim.ws, dashboard), 2);
+    let lost = sim
+        .ws
+        .history()
+        .packets
+        .iter_from(0)
+        .find(|(_, p)| p.lost.is_some())
+        .map(|(_, p)| (p.packet_type, p.client))
+        .unwrap();
+    assert_eq!(lost, (PacketType::PubAck, kitchen));
+    // Back to just after the PUBLISH was written, and the retry switched off there: a new future.
+    let publish_step = sim
+        .ws
+        .history()
+        .packets
+        .iter_from(0)
+        .find(|(_, p)| p.client == kitchen && p.packet_type == PacketType::Publish)
+        .map(|(_, p)| p.step)
+        .unwrap();
+    sim.ws.pause(sim.now);
+    sim.ws.seek(publish_step + 1);
+    assert_eq!(
+        shown(&sim.ws, sim.now).last().unwrap(),
+        "esp32-kitchen >PUBLISH…"
+    );
+    let messages = sim.ws.history().messages.end();
+    sim.ws.set_teaching_retry(kitchen, None, sim.now).unwrap();
+    assert!(
+        sim.ws.playhead(sim.now).at_head(),
+        "the recorded future is gone"
+    );
+    assert!(sim.ws.history().messages.end() < messages);
+    assert_eq!(received(&sim.ws, dashboard).len(), 0);
+    sim.ws.play(sim.now);
+    sim.run(3_000);
+    // Still lost (the fault was armed before), but without the retry: one delivery, and the message
+    // stays in the kitchen's session waiting for its PUBACK.
+    assert_eq!(received(&sim.ws, dashboard).len(), 1);
+    assert_eq!(sim.ws.client(dashboard).unwrap().received, 1);
+    assert_eq!(panel(&sim.ws, kitchen).0, ["PUBACK"]);
+}
+
+#[test]
+fn simulated_qos2_stays_exactly_once_when_the_pubrec_is_lost() {
+    let mut sim = Sim::new();
+    let kitchen = sim.add(config("esp32-kitchen"));
+    let dashboard = sim.add(config("dashboard"));
+    let request = SubscribeRequest::new("home/#", QoS::ExactlyOnce);
+    sim.ws.subscribe(dashboard, &request, sim.now).unwrap();
+    sim.run(200);
+    sim.ws
+        .set_teaching_retry(kitchen, Some(1_000), sim.now)
+        .unwrap();
+    sim.ws
+        .arm_fault(FaultKind::Drop, PacketType::PubRec, Some(kitchen), sim.now)
+        .unwrap();
+    let publish = PublishRequest::new("home/t", "21.5", QoS::ExactlyOnce, false);
+    sim.ws.publish(kitchen, &publish, sim.now).unwrap();
+    sim.run(3_000);
+    assert_eq!(received(&sim.ws, dashboard).len(), 1, "exactly once");
+    let suppressed = sim
+        .ws
+        .history()
+        .marks
+        .iter_from(0)
+        .filter(|(_, m)| m.client.is_none() && matches!(m.kind, MarkKind::Suppressed(_)))
+        .count();
+    assert_eq!(suppressed, 1, "the broker recognised the resent PUBLISH");
+    let dup = sim
+        .ws
+        .history()
+        .packets
+        .iter_from(0)
+        .filter(|(_, p)| p.client == kitchen && p.packet_type == PacketType::Publish)
+        .map(|(_, p)| p.bytes[0] & 0x08 != 0)
+        .collect::<Vec<_>>();
+    assert_eq!(dup, [false, true], "the resend carries DUP");
+    assert_eq!(panel(&sim.ws, kitchen).0, Vec::<&str>::new());
+    let panels = sim.ws.panels();
+    let broker = panels.broker.as_ref().unwrap();
+    assert_eq!(broker.sessions.len(), 2);
+}
+
+#[test]
+fn real_hold_mode_walks_a_qos2_handshake_packet_by_packet() {
+    let mut net = Net::new(BrokerConfig::default());
+    let kitchen = net.add(config("esp32-kitchen"));
+    let dashboard = net.add(config("dashboard"));
+    let request = SubscribeRequest::new("home/#", QoS::ExactlyOnce);
+    net.ws.subscribe(dashboard, &request, net.now).unwrap();
+    net.pump();
+    net.ws.pause(net.now);
+    let publish = PublishRequest::new("home/t", "21.5", QoS::ExactlyOnce, false);
+    net.ws.publish(kitchen, &publish, net.now).unwrap();
+    net.pump();
+    let base = shown(&net.ws, net.now).len();
+    let holds = net.ws.holds(net.now);
+    assert_eq!(holds.len(), 1);
+    assert_eq!(holds[0].held[0].0, PacketType::Publish);
+    assert_eq!(
+        panel(&net.ws, kitchen).0,
+        ["PUBREC"],
+        "the session thinks it sent it"
+    );
+    let mut walk = Vec::new();
+    loop {
+        match net.ws.step_forward(net.now) {
+            Ok(()) => {}
+            Err(message) => {
+                assert!(message.contains("Nothing is waiting"), "{message}");
+                break;
+            }
+        }
+        net.pump();
+        walk.push(shown(&net.ws, net.now).last().unwrap().clone());
+        let waiting: Vec<String> = net
+            .ws
+            .holds(net.now)
+            .iter()
+            .map(|h| {
+                let held = h.held.iter().map(|p| format!("hold {}", p.0.name()));
+                let inbox = h.inbox.iter().map(|p| format!("inbox {}", p.0.name()));
+                format!(
+                    "{}: {}",
+                    net.ws.name(h.key),
+                    held.chain(inbox).collect::<Vec<_>>().join(" ")
+                )
+            })
+            .collect();
+        walk.push(waiting.join("; "));
+        assert!(walk.len() < 40, "{walk:#?}");
+    }
+    let expected = [
+        "esp32-kitchen >PUBLISH",
+        "esp32-kitchen: inbox PUBREC; dashboard: inbox PUBLISH",
+        "esp32-kitchen <PUBREC",
+        "esp32-kitchen: hold PUBREL; dashboard: inbox PUBLISH",
+        "dashboard <PUBLISH",
+        "esp32-kitchen: hold PUBREL; dashboard: hold PUBREC",
+        "esp32-kitchen >PUBREL",
+        "esp32-kitchen: inbox PUBCOMP; dashboard: hold PUBREC",
+        "dashboard >PUBREC",
+        "esp32-kitchen: inbox PUBCOMP; dashboard: inbox PUBREL",
+        "esp32-kitchen <PUBCOMP",
+        "dashboard: inbox PUBREL",
+        "dashboard <PUBREL",
+        "dashboard: hold PUBCOMP",
+        "dashboard >PUBCOMP",
+        "",
+    ];
+    assert_eq!(walk, expected);
+    assert_eq!(received(&net.ws, dashboard).len(), 1);
+    assert_eq!(shown(&net.ws, net.now).len(), base + 8);
+    // Back through the record: the state as it was (nothing is un-sent).
+    for _ in 0..4 {
+        net.ws.step_back();
+    }
+    let head = net.ws.playhead(net.now);
+    assert!(!head.at_head() && !head.simulated);
+    assert_eq!(panel(&net.ws, kitchen).0, ["PUBCOMP"]);
+    assert_eq!(panel(&net.ws, dashboard).1, [1], "waiting for PUBREL then");
+    net.ws.play(net.now);
+    assert!(net.ws.playhead(net.now).at_head());
+    assert_eq!(panel(&net.ws, dashboard).1, Vec::<u16>::new());
+}
+
+#[test]
+fn real_hold_never_holds_pings_drops_our_own_packets_and_keeps_a_close_behind_the_inbox() {
+    let mut net = Net::new(BrokerConfig::default());
+    let mut quick = config("esp32-kitchen");
+    quick.keep_alive = 2;
+    let kitchen = net.add(quick);
+    net.ws.pause(net.now);
+    net.advance(1_100);
+    let holds = net.ws.holds(net.now);
+    assert_eq!(
+        holds[0].keep_alive,
+        Some((1, 3)),
+        "quiet for half the keep alive: warned"
+    );
+    net.advance(1_000);
+    assert!(packet_types(&net.ws, kitchen).contains(&(Direction::Received, PacketType::PingResp)));
+    assert_eq!(net.ws.client(kitchen).unwrap().status, Status::Connected);
+    // Dropping a held packet: never sent, recorded as our own loss.
+    let publish = PublishRequest::new("home/t", "1", QoS::AtLeastOnce, false);
+    net.ws.publish(kitchen, &publish, net.now).unwrap();
+    net.pump();
+    net.ws.drop_held(kitchen, net.now).unwrap();
+    let (_, last) = net.ws.history().packets.iter_from(0).last().unwrap();
+    assert_eq!(
+        (last.packet_type, last.lost),
+        (PacketType::Publish, Some("dropped by you: never sent"))
+    );
+    // A PUBLISH sent, its PUBACK buffered, then the broker closes: the close waits its turn.
+    let publish = PublishRequest::new("home/t", "2", QoS::AtLeastOnce, false);
+    net.ws.publish(kitchen, &publish, net.now).unwrap();
+    net.pump();
+    net.ws.send_held(kitchen, net.now).unwrap();
+    net.pump();
+    assert_eq!(net.ws.holds(net.now)[0].inbox.len(), 1);
+    let socket = *net.conns.keys().next().unwrap();
+    net.conns.clear();
+    net.ws.on_close(socket, 1000, "", net.now);
+    assert!(net.ws.holds(net.now)[0].closing);
+    assert_eq!(net.ws.client(kitchen).unwrap().status, Status::Connected);
+    net.ws.reveal(kitchen, net.now).unwrap();
+    assert_eq!(
+        panel(&net.ws, kitchen).0,
+        ["PUBACK"],
+        "the first one still waits"
+    );
+    net.ws.reveal(kitchen, net.now).unwrap();
+    assert_eq!(net.ws.client(kitchen).unwrap().status, Status::Failed);
+    // The real-broker fault: drop the next PUBLISH we send.
+    net.ws.play(net.now);
+    net.ws.connect(kitchen, net.now).unwrap();
+    net.pump();
+    net.ws
+        .arm_fault(FaultKind::Drop, PacketType::Publish, Some(kitchen), net.now)
+        .unwrap();
+    assert_eq!(
+        net.ws.armed_faults(),
+        ["drop the next PUBLISH from esp32-kitchen"]
+    );
+    net.ws.publish(kitchen, &publish, net.now).unwrap();
+    net.pump();
+    let (_, last) = net.ws.history().packets.iter_from(0).last().unwrap();
+    assert_eq!(last.lost, Some("dropped by you: never sent"));
+    assert!(net.ws.armed_faults().is_empty());
+}
+
+#[test]
+fn a_benchmark_workload_loads_runs_to_its_end_and_seeks() {
+    let mut ws = Workspace::new(BrokerChoice::Simulated { latency_ms: 50 }, 0);
+    ws.add_client(config("gone"), 0).unwrap();
+    let packets = ws
+        .load_scenario(mqtt_sim::workloads::large(2, 60), Some(1_000_000), 100)
+        .unwrap();
+    assert!(packets > 400, "{packets} packets");
+    let names: Vec<&str> = ws
+        .clients()
+        .iter()
+        .map(|c| c.config.name.as_str())
+        .collect();
+    assert_eq!(names, ["c0", "c1"]);
+    let head = ws.playhead(100);
+    assert!(head.at_head() && !head.playing);
+    assert_eq!(ws.client(ws.clients()[1].key).unwrap().received, 60);
+    ws.seek(head.head / 2);
+    let middle = ws.playhead(100);
+    assert!(middle.cursor >= head.head / 2 && middle.cursor < head.head);
+    assert!(!ws.panels().clients.is_empty());
+    ws.seek(0);
+    assert_eq!(ws.playhead(100).cursor, head.first);
 }

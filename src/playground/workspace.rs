@@ -15,8 +15,11 @@ use mqtt_core::Instant;
 
 use super::config::{ClientConfig, PublishRequest, SubscribeRequest};
 use super::explain;
-use super::model::{ClientKey, Direction, Level, MessageRecord, Notice, PacketRecord, Status};
-use super::real::RealBackend;
+use super::model::{
+    Beat, ClientKey, Direction, Level, Mark, MarkKind, MessageRecord, Notice, PacketRecord, Status,
+};
+use super::panels::Panels;
+use super::real::{HoldView, RealBackend};
 use super::ring::Ring;
 use super::sim::SimBackend;
 use super::topics::TopicTree;
@@ -78,8 +81,9 @@ impl BrokerChoice {
 }
 
 /// Something a client was asked to do and is on its way to, which decides its status after the close.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Intent {
+    #[default]
     /// Nothing in particular.
     None,
     /// Going to sleep: the session stays at the broker.
@@ -106,6 +110,42 @@ pub struct ClientEntry {
     /// Half the last PINGREQ→PINGRESP round trip: the one-way latency estimate.
     pub latency_ms: Option<u64>,
     pub(crate) intent: Intent,
+}
+
+/// Where the sequence diagram's cursor is, and how time moves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Playhead {
+    /// The first step of the current broker's history (the cursor cannot go before it).
+    pub first: u64,
+    /// Steps shown.
+    pub cursor: u64,
+    /// Steps recorded.
+    pub head: u64,
+    /// Workspace time at the playhead, for animating packets in flight (virtual on the simulator).
+    pub time: f64,
+    /// Playing (the simulator runs; a real broker's packets flow) or paused (the simulator waits; a
+    /// real broker's packets are held).
+    pub playing: bool,
+    /// The simulator's speed (1: real time).
+    pub speed: f64,
+    /// On the simulator (fully steppable) or a real broker (stepping back shows the record).
+    pub simulated: bool,
+}
+
+impl Playhead {
+    /// Whether the cursor is at the end of the history.
+    pub fn at_head(&self) -> bool {
+        self.cursor >= self.head
+    }
+}
+
+/// A fault to arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// Lose the next such packet.
+    Drop,
+    /// Deliver the next such packet twice.
+    Duplicate,
 }
 
 /// A client session event other than packets and messages (those have their own records).
@@ -141,6 +181,10 @@ pub struct History {
     pub broker_events: Ring<BrokerEventRecord>,
     /// Every notice shown.
     pub notices: Ring<Notice>,
+    /// Marks on the diagram's lifelines (deliveries, suppressed duplicates, cuts, sleep).
+    pub marks: Ring<Mark>,
+    /// The diagram's steps: packets and marks, each at its own y.
+    pub beats: Ring<Beat>,
 }
 
 /// Records kept at most (the oldest tenth goes when full); generous enough for 100,000 messages
@@ -157,6 +201,8 @@ impl Default for History {
             events: Ring::new(50_000),
             broker_events: Ring::new(50_000),
             notices: Ring::new(2_000),
+            marks: Ring::new(MAX_MESSAGES),
+            beats: Ring::new(MAX_PACKETS + MAX_MESSAGES),
         }
     }
 }
@@ -174,14 +220,19 @@ pub(crate) struct Shared {
     pub revision: u64,
     /// The last PUBLISH record that reached each client, to link its message to its packet.
     pub last_publish_in: VecMap<ClientKey, u64>,
+    /// Rebuilding a forked simulation: notices are not told again.
+    pub replaying: bool,
 }
 
-/// Where a client event came from: a real session reports received packets itself; the simulator
-/// reports them as link events instead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Source {
-    Real,
-    Simulated,
+/// What the simulator's rebuild restores: the shared state when the simulated backend started.
+#[derive(Debug, Clone)]
+pub(crate) struct SharedBase {
+    ends: [u64; 6],
+    topics: TopicTree,
+    clients: Vec<ClientEntry>,
+    next_tx: u64,
+    received_total: u64,
+    last_publish_in: VecMap<ClientKey, u64>,
 }
 
 impl Shared {
@@ -207,43 +258,102 @@ impl Shared {
                 entry.problem = Some(notice.clone());
             }
         }
-        self.history.notices.push(notice);
+        if !self.replaying {
+            self.history.notices.push(notice);
+        }
         self.changed();
     }
 
-    /// Records a packet and returns its index.
-    #[allow(clippy::too_many_arguments)]
-    pub fn record_packet(
-        &mut self,
-        client: ClientKey,
-        direction: Direction,
-        at: Instant,
-        packet_type: PacketType,
-        packet_id: Option<u16>,
-        summary: String,
-        bytes: Vec<u8>,
-        arrived_at: Option<Instant>,
-        redacted: bool,
-    ) -> u64 {
-        self.next_tx += 1;
-        let index = self.history.packets.push(PacketRecord {
+    /// Steps recorded so far (the diagram's head).
+    pub fn steps(&self) -> u64 {
+        self.history.beats.end()
+    }
+
+    /// A new step of the diagram at `at`: its number and its y, below the previous one by at least
+    /// [`diagram::MIN_GAP`](super::diagram::MIN_GAP) and more the more time passed.
+    pub fn beat(&mut self, at: Instant) -> (u64, f32) {
+        let y = self
+            .history
+            .beats
+            .last()
+            .map_or(super::diagram::TOP, |last| {
+                last.y + super::diagram::gap(at.saturating_sub(last.at))
+            });
+        (self.history.beats.push(Beat { at, y }), y)
+    }
+
+    /// A mark on a lifeline at `at` (a step of its own).
+    pub fn mark(&mut self, at: Instant, client: Option<ClientKey>, kind: MarkKind) {
+        let (step, y) = self.beat(at);
+        self.history.marks.push(Mark {
+            step,
+            y,
             at,
             client,
-            direction,
-            tx: self.next_tx,
-            packet_type,
-            packet_id,
-            summary,
-            bytes,
-            arrived_at,
-            lost: None,
-            redacted,
+            kind,
         });
+        self.changed();
+    }
+
+    /// Records a packet (a step of the diagram at `shown_at`) and returns its index.
+    pub fn record_packet(&mut self, mut record: PacketRecord, shown_at: Instant) -> u64 {
+        self.next_tx += 1;
+        record.tx = self.next_tx;
+        (record.step, record.y) = self.beat(shown_at);
+        let (client, direction, packet_type) =
+            (record.client, record.direction, record.packet_type);
+        let index = self.history.packets.push(record);
         if direction == Direction::Received && packet_type == PacketType::Publish {
             self.last_publish_in.insert(client, index);
         }
         self.changed();
         index
+    }
+
+    /// The state a forked simulation's history is rebuilt from.
+    pub fn base(&self) -> SharedBase {
+        let h = &self.history;
+        SharedBase {
+            ends: [
+                h.packets.end(),
+                h.messages.end(),
+                h.events.end(),
+                h.broker_events.end(),
+                h.marks.end(),
+                h.beats.end(),
+            ],
+            topics: self.topics.clone(),
+            clients: self.clients.clone(),
+            next_tx: self.next_tx,
+            received_total: self.received_total,
+            last_publish_in: self.last_publish_in.clone(),
+        }
+    }
+
+    /// Back to `base` (every record made since is forgotten; clients keep their place in the list,
+    /// with the counters and status they had then, or none if they came later).
+    pub fn restore(&mut self, base: &SharedBase) {
+        let [packets, messages, events, broker_events, marks, beats] = base.ends;
+        let h = &mut self.history;
+        h.packets.truncate(packets);
+        h.messages.truncate(messages);
+        h.events.truncate(events);
+        h.broker_events.truncate(broker_events);
+        h.marks.truncate(marks);
+        h.beats.truncate(beats);
+        self.topics = base.topics.clone();
+        self.next_tx = base.next_tx;
+        self.received_total = base.received_total;
+        self.last_publish_in = base.last_publish_in.clone();
+        for entry in &mut self.clients {
+            let then = base.clients.iter().find(|c| c.key == entry.key);
+            entry.status = then.map_or(Status::Disconnected, |c| c.status);
+            entry.received = then.map_or(0, |c| c.received);
+            entry.sent = then.map_or(0, |c| c.sent);
+            entry.problem = then.and_then(|c| c.problem.clone());
+            entry.intent = then.map_or(Intent::None, |c| c.intent);
+        }
+        self.changed();
     }
 
     /// A message the client published.
@@ -268,6 +378,7 @@ impl Shared {
             properties: (!message.properties.is_empty())
                 .then(|| Rc::new(message.properties.clone())),
             packet: None,
+            step: self.history.beats.end(),
         });
         self.changed();
     }
@@ -278,7 +389,6 @@ impl Shared {
         key: ClientKey,
         at: Instant,
         kind: EventKind,
-        source: Source,
     ) -> Option<CloseReason> {
         self.changed();
         let (version, keep_alive) = match self.entry(key) {
@@ -286,22 +396,8 @@ impl Shared {
             None => (ProtocolVersion::V311, 0),
         };
         match kind {
-            EventKind::PacketReceived(received) => {
-                if source == Source::Real {
-                    self.record_packet(
-                        key,
-                        Direction::Received,
-                        at,
-                        received.packet_type,
-                        received.packet_id,
-                        received.summary,
-                        received.bytes,
-                        Some(at),
-                        false,
-                    );
-                }
-                None
-            }
+            // Recorded by the backend, which knows when it arrived.
+            EventKind::PacketReceived(_) => None,
             EventKind::MessageDelivered {
                 message,
                 packet_id,
@@ -338,7 +434,8 @@ impl Shared {
         }
         self.received_total += 1;
         let packet = self.last_publish_in.get(&client).copied();
-        self.history.messages.push(MessageRecord {
+        let (step, y) = self.beat(at);
+        let index = self.history.messages.push(MessageRecord {
             at,
             client,
             direction: Direction::Received,
@@ -350,6 +447,14 @@ impl Shared {
             packet_id,
             properties: (!message.properties.is_empty()).then(|| Rc::new(message.properties)),
             packet,
+            step,
+        });
+        self.history.marks.push(Mark {
+            step,
+            y,
+            at,
+            client: Some(client),
+            kind: MarkKind::Delivered(index),
         });
     }
 
@@ -374,6 +479,10 @@ impl Shared {
                 if let Some(status) = status {
                     self.set_status(key, status);
                 }
+                None
+            }
+            EventKind::DuplicateSuppressed { packet_id } => {
+                self.mark(at, Some(key), MarkKind::Suppressed(*packet_id));
                 None
             }
             EventKind::Connected { session_present } => {
@@ -479,6 +588,9 @@ impl Shared {
         if let BrokerEventKind::PacketReceived { .. } = kind {
             return;
         }
+        if let BrokerEventKind::DuplicateSuppressed { packet_id, .. } = kind {
+            self.mark(at, None, MarkKind::Suppressed(packet_id));
+        }
         if let BrokerEventKind::WillPublished { client_id, topic } = &kind {
             self.notify(Notice::new(
                 at,
@@ -521,17 +633,19 @@ impl Workspace {
             broker: broker.clone(),
             next_key: 1,
         };
-        workspace.backend = Self::backend_for(&broker, now);
+        workspace.backend = Self::backend_for(&broker, &workspace.shared, now);
         workspace
     }
 
-    fn backend_for(broker: &BrokerChoice, now: Instant) -> Backend {
+    fn backend_for(broker: &BrokerChoice, shared: &Shared, now: Instant) -> Backend {
         match broker {
-            BrokerChoice::Simulated { latency_ms } => match SimBackend::new(*latency_ms, now) {
-                Ok(sim) => Backend::Simulated(Box::new(sim)),
-                Err(error) => Backend::Unavailable(error),
-            },
-            BrokerChoice::WebSocket { url } => Backend::Real(RealBackend::new(url)),
+            BrokerChoice::Simulated { latency_ms } => {
+                match SimBackend::new(*latency_ms, shared, now) {
+                    Ok(sim) => Backend::Simulated(Box::new(sim)),
+                    Err(error) => Backend::Unavailable(error),
+                }
+            }
+            BrokerChoice::WebSocket { url } => Backend::Real(RealBackend::new(url, shared)),
         }
     }
 
@@ -539,10 +653,10 @@ impl Workspace {
     /// new broker with the same options. The history stays.
     pub fn set_broker(&mut self, broker: BrokerChoice, now: Instant) {
         if let Backend::Real(real) = &mut self.backend {
-            real.close_all(&mut self.shared);
+            real.close_all(&mut self.shared, now);
         }
         self.broker = broker.clone();
-        self.backend = Self::backend_for(&broker, now);
+        self.backend = Self::backend_for(&broker, &self.shared, now);
         self.shared.notify(Notice::new(
             now,
             None,
@@ -612,8 +726,13 @@ impl Workspace {
 
     /// Removes a client: it disconnects cleanly first. Its records stay in the history.
     pub fn remove_client(&mut self, key: ClientKey, now: Instant) {
+        let entry = self.client(key).cloned();
         match &mut self.backend {
-            Backend::Simulated(sim) => sim.remove(&mut self.shared, key, now),
+            Backend::Simulated(sim) => {
+                if let Some(entry) = entry {
+                    sim.remove(&mut self.shared, entry, now);
+                }
+            }
             Backend::Real(real) => real.remove(&mut self.shared, key, now),
             Backend::Unavailable(_) => {}
         }
@@ -637,7 +756,9 @@ impl Workspace {
             entry.intent = Intent::None;
         }
         match &mut self.backend {
-            Backend::Simulated(sim) => sim.connect(&mut self.shared, key, now),
+            Backend::Simulated(sim) => sim
+                .connect(&mut self.shared, key, now)
+                .map(|()| sim.intend(&mut self.shared, key, Intent::None)),
             Backend::Real(real) => real.connect(&mut self.shared, key, now),
             Backend::Unavailable(error) => Err(error.clone()),
         }
@@ -650,7 +771,9 @@ impl Workspace {
             entry.intent = Intent::None;
         }
         match &mut self.backend {
-            Backend::Simulated(sim) => sim.disconnect(&mut self.shared, key, now),
+            Backend::Simulated(sim) => sim
+                .disconnect(&mut self.shared, key, now)
+                .map(|()| sim.intend(&mut self.shared, key, Intent::None)),
             Backend::Real(real) => real.disconnect(&mut self.shared, key, now),
             Backend::Unavailable(error) => Err(error.clone()),
         }
@@ -666,7 +789,9 @@ impl Workspace {
             entry.intent = Intent::Kill;
         }
         match &mut self.backend {
-            Backend::Simulated(sim) => sim.kill(&mut self.shared, key, now),
+            Backend::Simulated(sim) => sim
+                .kill(&mut self.shared, key, now)
+                .map(|()| sim.intend(&mut self.shared, key, Intent::Kill)),
             Backend::Real(real) => real.kill(&mut self.shared, key, now),
             Backend::Unavailable(error) => Err(error.clone()),
         }
@@ -689,7 +814,9 @@ impl Workspace {
             entry.intent = Intent::Sleep;
         }
         match &mut self.backend {
-            Backend::Simulated(sim) => sim.sleep(&mut self.shared, key, now),
+            Backend::Simulated(sim) => sim
+                .sleep(&mut self.shared, key, now)
+                .map(|()| sim.intend(&mut self.shared, key, Intent::Sleep)),
             Backend::Real(real) => real.disconnect(&mut self.shared, key, now),
             Backend::Unavailable(error) => Err(error.clone()),
         }
@@ -713,11 +840,15 @@ impl Workspace {
         let version = self.active(key)?.config.version;
         let message = request.message(version)?;
         match &mut self.backend {
-            Backend::Simulated(sim) => sim.publish(&mut self.shared, key, request, version, now)?,
-            Backend::Real(real) => real.publish(&mut self.shared, key, message.clone(), now)?,
+            Backend::Simulated(sim) => {
+                sim.publish(&mut self.shared, key, request, &message, version, now)?
+            }
+            Backend::Real(real) => {
+                real.publish(&mut self.shared, key, message.clone(), now)?;
+                self.shared.record_sent(key, now, &message);
+            }
             Backend::Unavailable(error) => return Err(error.clone()),
         }
-        self.shared.record_sent(key, now, &message);
         Ok(())
     }
 
@@ -769,6 +900,270 @@ impl Workspace {
             Backend::Simulated(sim) => sim.tick(&mut self.shared, now),
             Backend::Real(real) => real.tick(&mut self.shared, now),
             Backend::Unavailable(_) => {}
+        }
+    }
+
+    // --- The playhead: play, pause, step, seek ------------------------------------------------------
+
+    /// Where the diagram's cursor is and how time moves.
+    pub fn playhead(&self, now: Instant) -> Playhead {
+        match &self.backend {
+            Backend::Simulated(sim) => sim.playhead(&self.shared),
+            Backend::Real(real) => real.playhead(&self.shared, now),
+            Backend::Unavailable(_) => {
+                let steps = self.shared.steps();
+                Playhead {
+                    first: steps,
+                    cursor: steps,
+                    head: steps,
+                    time: now as f64,
+                    playing: false,
+                    speed: 1.0,
+                    simulated: true,
+                }
+            }
+        }
+    }
+
+    /// Plays: the simulator runs on from the cursor (replaying what is recorded, then live); on a
+    /// real broker everything held is sent and revealed, in order, and packets flow again.
+    pub fn play(&mut self, now: Instant) {
+        match &mut self.backend {
+            Backend::Simulated(sim) => sim.play(),
+            Backend::Real(real) => real.set_hold(&mut self.shared, false, now),
+            Backend::Unavailable(_) => {}
+        }
+        self.shared.changed();
+    }
+
+    /// Pauses: the simulator stops; on a real broker our packets are held and the broker's buffered
+    /// (PINGREQ/PINGRESP still flow).
+    pub fn pause(&mut self, now: Instant) {
+        match &mut self.backend {
+            Backend::Simulated(sim) => {
+                sim.tick(&mut self.shared, now);
+                sim.pause(&mut self.shared);
+            }
+            Backend::Real(real) => real.set_hold(&mut self.shared, true, now),
+            Backend::Unavailable(_) => {}
+        }
+    }
+
+    /// One step forward (pauses). `Err` says why nothing moved.
+    pub fn step_forward(&mut self, now: Instant) -> Result<(), String> {
+        match &mut self.backend {
+            Backend::Simulated(sim) => sim.step_forward(&mut self.shared),
+            Backend::Real(real) => real.step_forward(&mut self.shared, now),
+            Backend::Unavailable(error) => Err(error.clone()),
+        }
+    }
+
+    /// One step back (pauses). On a real broker this only shows the recorded past.
+    pub fn step_back(&mut self) {
+        match &mut self.backend {
+            Backend::Simulated(sim) => sim.step_back(&mut self.shared),
+            Backend::Real(real) => real.step_back(&mut self.shared),
+            Backend::Unavailable(_) => {}
+        }
+    }
+
+    /// Moves the cursor so that step `step` is the last shown.
+    pub fn seek(&mut self, step: u64) {
+        match &mut self.backend {
+            Backend::Simulated(sim) => sim.seek(&mut self.shared, step),
+            Backend::Real(real) => real.seek(&mut self.shared, step),
+            Backend::Unavailable(_) => {}
+        }
+    }
+
+    /// The simulator's speed (1: real time).
+    pub fn set_speed(&mut self, speed: f64) {
+        if let Backend::Simulated(sim) = &mut self.backend {
+            sim.set_speed(speed);
+        }
+        self.shared.changed();
+    }
+
+    /// The state panels at the cursor.
+    pub fn panels(&self) -> Rc<Panels> {
+        match &self.backend {
+            Backend::Simulated(sim) => sim.panels(&self.shared),
+            Backend::Real(real) => Rc::new(real.panels(&self.shared)),
+            Backend::Unavailable(_) => Rc::default(),
+        }
+    }
+
+    /// Replaces the clients and the broker with `scenario` on the simulator: its clients, links,
+    /// faults and scripted actions (a share link, a benchmark's workload). With `run` it is simulated
+    /// to its end at once (at most `max_events` events) and paused there; otherwise it plays from its
+    /// start. Returns the packets recorded so far.
+    pub fn load_scenario(
+        &mut self,
+        scenario: mqtt_sim::Scenario,
+        run: Option<usize>,
+        now: Instant,
+    ) -> Result<u64, String> {
+        if let Backend::Real(real) = &mut self.backend {
+            real.close_all(&mut self.shared, now);
+        }
+        let latency_ms = scenario.link.latency_ms;
+        let mut sim = SimBackend::new(latency_ms, &self.shared, now)?;
+        self.shared.clients.clear();
+        let mut keys = Vec::new();
+        for spec in &scenario.clients {
+            let config = ClientConfig::from_spec(spec);
+            let key = self.next_key;
+            self.next_key += 1;
+            self.shared
+                .names
+                .insert(key, (config.name.clone(), config.version));
+            self.shared.clients.push(ClientEntry {
+                key,
+                config,
+                status: Status::Disconnected,
+                received: 0,
+                sent: 0,
+                problem: None,
+                latency_ms: None,
+                intent: Intent::None,
+            });
+            keys.push((spec.name.clone(), key));
+        }
+        sim.load(&mut self.shared, scenario, &keys)?;
+        if let Some(max_events) = run {
+            sim.run_to_end(&mut self.shared, max_events);
+            sim.pause(&mut self.shared);
+        }
+        self.broker = BrokerChoice::Simulated { latency_ms };
+        self.backend = Backend::Simulated(Box::new(sim));
+        self.shared.changed();
+        Ok(self.shared.history.packets.end())
+    }
+
+    // --- Hold mode (real broker) --------------------------------------------------------------------
+
+    /// What each client holds and buffers (real broker, paused).
+    pub fn holds(&self, now: Instant) -> Vec<HoldView> {
+        match &self.backend {
+            Backend::Real(real) => real.holds(now),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Sends `key`'s oldest held packet.
+    pub fn send_held(&mut self, key: ClientKey, now: Instant) -> Result<(), String> {
+        match &mut self.backend {
+            Backend::Real(real) => real.send_held(&mut self.shared, key, now),
+            _ => Err("Only a real broker holds packets.".into()),
+        }
+    }
+
+    /// Drops `key`'s oldest held packet (never sent).
+    pub fn drop_held(&mut self, key: ClientKey, now: Instant) -> Result<(), String> {
+        match &mut self.backend {
+            Backend::Real(real) => real.drop_held(&mut self.shared, key, now),
+            _ => Err("Only a real broker holds packets.".into()),
+        }
+    }
+
+    /// Hands `key`'s oldest buffered packet from the broker to its session.
+    pub fn reveal(&mut self, key: ClientKey, now: Instant) -> Result<(), String> {
+        match &mut self.backend {
+            Backend::Real(real) => real.reveal(&mut self.shared, key, now),
+            _ => Err("Only a real broker's packets are buffered.".into()),
+        }
+    }
+
+    // --- Faults -------------------------------------------------------------------------------------
+
+    /// Arms a fault for the next `packet`: on the simulator, the next one travelling to `target`
+    /// (`None`: the broker); on a real broker only our own can be dropped: the next one `target`
+    /// sends.
+    pub fn arm_fault(
+        &mut self,
+        kind: FaultKind,
+        packet: PacketType,
+        target: Option<ClientKey>,
+        now: Instant,
+    ) -> Result<(), String> {
+        let make: fn(mqtt_sim::PacketKind, String) -> mqtt_sim::Fault = match kind {
+            FaultKind::Drop => |packet, to| mqtt_sim::Fault::DropNext { packet, to },
+            FaultKind::Duplicate => |packet, to| mqtt_sim::Fault::DuplicateNext { packet, to },
+        };
+        match &mut self.backend {
+            Backend::Simulated(sim) => sim.add_fault(&mut self.shared, make, packet, target, now),
+            Backend::Real(real) => match (kind, target) {
+                (FaultKind::Drop, Some(key)) => {
+                    real.drop_next(key, packet);
+                    self.shared.changed();
+                    Ok(())
+                }
+                _ => Err(
+                    "On a real broker only our own packets can be dropped: choose the client that \
+                     sends it."
+                        .into(),
+                ),
+            },
+            Backend::Unavailable(error) => Err(error.clone()),
+        }
+    }
+
+    /// Faults armed and not fired yet, in words.
+    pub fn armed_faults(&self) -> Vec<String> {
+        match &self.backend {
+            Backend::Simulated(sim) => sim.armed(),
+            Backend::Real(real) => real.armed(&|key| self.name(key).to_string()),
+            Backend::Unavailable(_) => Vec::new(),
+        }
+    }
+
+    /// The simulated links' settings (`None` on a real broker).
+    pub fn link(&self) -> Option<mqtt_sim::LinkSettings> {
+        match &self.backend {
+            Backend::Simulated(sim) => Some(sim.link()),
+            _ => None,
+        }
+    }
+
+    /// New settings for every simulated link, from the cursor on.
+    pub fn set_link(&mut self, link: mqtt_sim::LinkSettings, now: Instant) -> Result<(), String> {
+        match &mut self.backend {
+            Backend::Simulated(sim) => sim.set_link(&mut self.shared, link, now),
+            _ => Err("Latency and loss are set on the simulated links only.".into()),
+        }
+    }
+
+    /// Cuts `key`'s link: everything in flight is lost (on a real broker: the socket is closed).
+    pub fn cut_link(&mut self, key: ClientKey, now: Instant) -> Result<(), String> {
+        self.active(key)?;
+        match &mut self.backend {
+            Backend::Simulated(sim) => sim.cut(&mut self.shared, key, now),
+            Backend::Real(_) => self.kill(key, now),
+            Backend::Unavailable(error) => Err(error.clone()),
+        }
+    }
+
+    /// `key`'s teaching retry interval, if on.
+    pub fn teaching_retry(&self, key: ClientKey) -> Option<u64> {
+        self.session(key)?.options().teaching_retry
+    }
+
+    /// Turns `key`'s teaching retry on (resend after `retry_ms`) or off.
+    pub fn set_teaching_retry(
+        &mut self,
+        key: ClientKey,
+        retry_ms: Option<u64>,
+        now: Instant,
+    ) -> Result<(), String> {
+        self.active(key)?;
+        match &mut self.backend {
+            Backend::Simulated(sim) => sim.set_teaching_retry(&mut self.shared, key, retry_ms, now),
+            Backend::Real(real) => {
+                real.set_teaching_retry(key, retry_ms);
+                self.shared.changed();
+                Ok(())
+            }
+            Backend::Unavailable(error) => Err(error.clone()),
         }
     }
 
