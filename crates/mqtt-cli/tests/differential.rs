@@ -394,6 +394,8 @@ fn plan(scenario: &Scenario, spec: &ClientSpec) -> Vec<(u64, Step)> {
 struct RealClient {
     driver: Driver,
     started: bool,
+    /// Between a `sleep` and its wake.
+    asleep: bool,
     start: Instant,
     observed: Observed,
     problems: Vec<String>,
@@ -438,7 +440,11 @@ impl RealClient {
     fn execute(&mut self, step: Step) {
         let at = self.elapsed_ms();
         let result: Result<(), String> = match step {
-            Step::Wake | Step::Do(Action::Connect) => {
+            // A wake only reconnects a sleeper: an early `wake` action makes the wake planned at
+            // the end of the sleep a no-op, as in the simulator.
+            Step::Wake | Step::Do(Action::Wake) if !self.asleep => Ok(()),
+            Step::Wake | Step::Do(Action::Wake | Action::Connect) => {
+                self.asleep = false;
                 let result = if self.started {
                     self.driver.restart()
                 } else {
@@ -447,10 +453,16 @@ impl RealClient {
                 self.started = true;
                 result.map_err(|e| e.to_string())
             }
-            Step::Do(Action::Disconnect | Action::Sleep { .. }) => self
+            Step::Do(Action::Disconnect) => self
                 .driver
                 .disconnect(ReasonCode::SUCCESS)
                 .map_err(|e| e.to_string()),
+            Step::Do(Action::Sleep { .. }) => {
+                self.asleep = true;
+                self.driver
+                    .disconnect(ReasonCode::SUCCESS)
+                    .map_err(|e| e.to_string())
+            }
             Step::Do(Action::Kill) => {
                 self.driver.abort();
                 Ok(())
@@ -561,6 +573,7 @@ fn run_mosquitto(scenario: &Scenario) -> RealRun {
                     let mut client = RealClient {
                         driver: Driver::new(session, config),
                         started: false,
+                        asleep: false,
                         start,
                         observed: Observed::default(),
                         problems: Vec::new(),
