@@ -25,6 +25,7 @@
 //! * [`topics`] — the topic tree of everything received.
 //! * [`series`] — which payloads are numbers, and the chart's geometry.
 //! * [`log_view`] — filtering the message log incrementally, and the virtual window of a list.
+//! * [`outbox`] — sends coalesced per socket until the page flushes them.
 //! * [`payload`] — a payload as text, pretty JSON, hex or base64.
 //! * [`export`] — the message log as JSON.
 //! * [`profiles`] — saved connection profiles (never a password unless asked).
@@ -38,6 +39,7 @@ pub mod export;
 pub mod forms;
 pub mod log_view;
 pub mod model;
+pub mod outbox;
 pub mod panels;
 pub mod payload;
 pub mod profiles;

@@ -2,13 +2,20 @@
 //! what happens, with the time from `performance.now()`.
 //!
 //! The page holds one `Rc<Driver>`. Every user action and every socket event goes through
-//! [`Driver::with`], which runs the workspace and then performs its I/O — so a frame that completes a
-//! QoS 2 handshake is answered by one `ws.send` with every acknowledgement in it, in the same task.
+//! [`Driver::with`], which runs the workspace and then performs its I/O. Sends wait in an
+//! [`Outbox`] for a zero-delay timer, so the acknowledgements of every frame that arrived meanwhile
+//! leave in one `ws.send` per socket: a flood costs one send per burst, not one per PUBLISH (the
+//! browser's cost per WebSocket frame dominates MQTT over WebSocket). A socket's waiting bytes go out
+//! before it is closed.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::playground::outbox::Outbox;
 use crate::playground::workspace::{BrokerChoice, Io, SocketId, Workspace};
 use crate::services::clock;
 use crate::services::ws::{Socket, SocketEvent};
@@ -17,6 +24,10 @@ use crate::services::ws::{Socket, SocketEvent};
 pub struct Driver {
     workspace: RefCell<Workspace>,
     sockets: RefCell<BTreeMap<SocketId, Socket>>,
+    /// Sends waiting for the flush timer.
+    outbox: RefCell<Outbox>,
+    /// A flush timer is pending.
+    flush_scheduled: Cell<bool>,
     me: Weak<Driver>,
 }
 
@@ -26,6 +37,8 @@ impl Driver {
         Rc::new_cyclic(|me| Driver {
             workspace: RefCell::new(Workspace::new(broker, clock::now())),
             sockets: RefCell::new(BTreeMap::new()),
+            outbox: RefCell::new(Outbox::default()),
+            flush_scheduled: Cell::new(false),
             me: me.clone(),
         })
     }
@@ -63,13 +76,14 @@ impl Driver {
                 match command {
                     Io::Open { socket, url } => self.open(socket, &url),
                     Io::Send { socket, bytes } => {
-                        let sockets = self.sockets.borrow();
-                        if let Some(open) = sockets.get(&socket) {
-                            // A failed send means the socket is closing; its close event follows.
-                            let _ = open.send(&bytes);
+                        if self.outbox.borrow_mut().push(socket, bytes) {
+                            self.schedule_flush();
                         }
                     }
                     Io::Close { socket } => {
+                        if let Some(bytes) = self.outbox.borrow_mut().take(socket) {
+                            self.send(socket, &bytes);
+                        }
                         let removed = self.sockets.borrow_mut().remove(&socket);
                         if let Some(open) = removed {
                             open.close();
@@ -77,6 +91,43 @@ impl Driver {
                     }
                 }
             }
+        }
+    }
+
+    /// Sends one frame, if the socket is still open.
+    fn send(&self, socket: SocketId, bytes: &[u8]) {
+        if let Some(open) = self.sockets.borrow().get(&socket) {
+            // A failed send means the socket is closing; its close event follows.
+            let _ = open.send(bytes);
+        }
+    }
+
+    /// Flushes the outbox from a zero-delay timer: after the socket events already queued.
+    fn schedule_flush(&self) {
+        if self.flush_scheduled.replace(true) {
+            return;
+        }
+        let me = self.me.clone();
+        let flush = Closure::once_into_js(move || {
+            if let Some(driver) = me.upgrade() {
+                driver.flush();
+            }
+        });
+        let scheduled = web_sys::window().is_some_and(|window| {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(flush.unchecked_ref(), 0)
+                .is_ok()
+        });
+        if !scheduled {
+            self.flush();
+        }
+    }
+
+    fn flush(&self) {
+        self.flush_scheduled.set(false);
+        let waiting = self.outbox.borrow_mut().take_all();
+        for (socket, bytes) in waiting {
+            self.send(socket, &bytes);
         }
     }
 
