@@ -48,6 +48,7 @@ export class Browser {
     this.profile = profile;
     this.nextId = 1;
     this.pending = new Map();
+    this.listeners = new Map();
     this.stderr = '';
     child.stderr.on('data', (chunk) => {
       this.stderr = (this.stderr + chunk).slice(-4000);
@@ -64,6 +65,8 @@ export class Browser {
           this.pending.delete(message.id);
           if (message.error) waiting.reject(new Error(`${waiting.method}: ${message.error.message}`));
           else waiting.resolve(message.result);
+        } else if (message.method) {
+          for (const listener of this.listeners.get(message.method) ?? []) listener(message.params);
         }
       }
     });
@@ -89,6 +92,28 @@ export class Browser {
       this.pending.set(id, { resolve, reject, method });
       this.child.stdio[3].write(`${JSON.stringify(message)}\0`);
     });
+  }
+
+  /** Calls `listener(params)` for every event `method` (e.g. 'Tracing.dataCollected'). */
+  on(method, listener) {
+    this.listeners.set(method, [...(this.listeners.get(method) ?? []), listener]);
+  }
+
+  /** Records a trace of `categories` while `during()` runs; resolves with its events. */
+  async trace(categories, during) {
+    const events = [];
+    this.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+    const complete = new Promise((resolve) => this.on('Tracing.tracingComplete', resolve));
+    await this.send('Tracing.start', {
+      traceConfig: { includedCategories: categories },
+      transferMode: 'ReportEvents',
+    });
+    const result = await during();
+    await this.send('Tracing.end');
+    await complete;
+    this.listeners.delete('Tracing.dataCollected');
+    this.listeners.delete('Tracing.tracingComplete');
+    return { result, events };
   }
 
   /** Opens a new tab on `url` (with its CPU slowed down `cpuSlowdown` times) and returns it. */
@@ -127,6 +152,11 @@ export class Browser {
 export class Tab {
   constructor(browser, targetId, sessionId) {
     Object.assign(this, { browser, targetId, sessionId });
+  }
+
+  /** Sends a command to this tab. */
+  send(method, params = {}) {
+    return this.browser.send(method, params, this.sessionId);
   }
 
   /** Evaluates `expression` in the page (awaiting a promise) and returns its value as JSON. */

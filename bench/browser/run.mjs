@@ -3,7 +3,11 @@
 // same run. xtask builds everything and then runs
 //
 //   node bench/browser/run.mjs --dist DIR --flood BIN --sim DIR --native-sim BIN [--out DIR]
-//        [--reps N] [--scale X] [--only throughput,log,size,sim,diagram]
+//        [--reps N] [--scale X] [--only throughput,log,size,sim,diagram] [--profile CASE]
+//
+// --profile CASE (e.g. qos1-16) runs each page once on that case under the DevTools CPU profiler
+// instead of the benchmark, prints where each page's main thread spends its time and saves the
+// .cpuprofile files (build the app with trunk's data-keep-debug to see Rust function names).
 //
 // 1. throughput: messages/s a page receives from a local mosquitto (WebSocket → decode → session →
 //    log, UI alive) while bench-flood floods it over TCP: the real app (the release build, connected
@@ -60,9 +64,10 @@ function parseArgs(argv) {
     sim: null,
     nativeSim: null,
     out: path.join(repoRoot, 'target', 'bench-browser'),
-    reps: 5,
-    scale: 1,
-    only: ['throughput', 'log', 'size', 'sim', 'diagram'],
+    reps: Number(process.env.BENCH_REPS ?? 5),
+    scale: Number(process.env.BENCH_SCALE ?? 1),
+    only: (process.env.BENCH_ONLY ?? 'throughput,log,size,sim,diagram').split(','),
+    profile: null,
     chromium: process.env.CHROMIUM || '/usr/bin/chromium',
   };
   for (let i = 0; i < argv.length; i += 2) {
@@ -85,6 +90,9 @@ function parseArgs(argv) {
         break;
       case '--only':
         options.only = value.split(',');
+        break;
+      case '--profile':
+        options.profile = value;
         break;
       default:
         throw new Error(`unknown option ${flag}`);
@@ -304,6 +312,7 @@ async function openReceiver(ctx, kind, topic, qos, expected) {
     const tab = await ctx.browser.open(`${ctx.base}/`);
     await tab.until('performance.getEntriesByName("ready").length', 'the app', { timeout: 30_000 });
     await tab.evaluate(call(connectThroughUi, ctx.broker.url, 'bench', topic, qos));
+    if (process.env.BENCH_OURS_TAB) await tab.evaluate(`document.querySelector('#tab-${process.env.BENCH_OURS_TAB}').click()`);
     return { tab, count: 'window.__playground.received()' };
   }
   const query = new URLSearchParams({ url: ctx.broker.url, topic, qos, n: expected });
@@ -320,10 +329,17 @@ async function throughputRun(ctx, kind, kase, rep) {
   const { tab, count: countSource } = await openReceiver(ctx, kind, topic, kase.qos, count);
   try {
     await tab.evaluate(call(installProbes, countSource));
+    const profiling = ctx.options.profile !== null && !ctx.noProfile;
+    if (profiling) {
+      await tab.send('Profiler.enable');
+      await tab.send('Profiler.setSamplingInterval', { interval: 200 });
+      await tab.send('Profiler.start');
+    }
     const before = cpuSnapshot(ctx);
     const publisher = await flood(ctx, topic, kase, count);
     await tab.evaluate(`__benchWait(${count}, ${STALL_MS})`);
     const after = cpuSnapshot(ctx);
+    const profile = profiling ? (await tab.send('Profiler.stop')).profile : undefined;
     // Anything arriving late (a duplicate) has a moment to show.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const frames = await tab.evaluate('__benchFrames()');
@@ -337,7 +353,7 @@ async function throughputRun(ctx, kind, kase, rep) {
     const errors = await tab.errors();
     const complete = got.count === count && got.distinct === count && !got.outOfRange && errors.length === 0;
     const rate = complete ? (count - 1) / ((got.last - got.first) / 1000) : NaN;
-    return { kind, case: kase.id, rep, count, got, rate, complete, errors, frames, publisher, cpu: cpuBetween(before, after) };
+    return { kind, case: kase.id, rep, count, got, rate, complete, errors, frames, publisher, cpu: cpuBetween(before, after), profile };
   } finally {
     await tab.close();
   }
@@ -453,6 +469,80 @@ async function throughput(ctx) {
   console.log(table(['case', 'page', 'renderer', 'network svc', 'browser', 'mosquitto', 'bench-flood*', 'frame p95 ms'], cpuRows));
   console.log('  * bench-flood: its own CPU time over its own run time (it finishes before the page at QoS 0)');
   return { runs, summary };
+}
+
+/**
+ * Where the busiest renderer main thread's time went: self time per trace event name, and the
+ * inclusive time of the work that matters here (message events, animation frames, style, layout, paint).
+ */
+function summarizeTrace(events) {
+  const names = new Map();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
+  const threads = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || names.get(`${e.pid}:${e.tid}`) !== 'CrRendererMain') continue;
+    const key = `${e.pid}:${e.tid}`;
+    if (!threads.has(key)) threads.set(key, []);
+    threads.get(key).push(e);
+  }
+  const busiest = [...threads.values()].sort(
+    (a, b) => b.reduce((t, e) => t + (e.dur ?? 0), 0) - a.reduce((t, e) => t + (e.dur ?? 0), 0),
+  )[0];
+  if (!busiest) return console.log('  (no renderer main thread in the trace)');
+  busiest.sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const self = new Map();
+  const inclusive = new Map();
+  const stack = [];
+  const label = (e) => (e.name === 'EventDispatch' ? `EventDispatch(${e.args?.data?.type})` : e.name);
+  for (const e of busiest) {
+    const dur = e.dur ?? 0;
+    while (stack.length && stack[stack.length - 1].end <= e.ts) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (parent) self.set(parent.label, (self.get(parent.label) ?? 0) - dur);
+    const name = label(e);
+    self.set(name, (self.get(name) ?? 0) + dur);
+    // Inclusive time counted once per name, even when the name nests in itself.
+    if (!stack.some((s) => s.label === name)) inclusive.set(name, (inclusive.get(name) ?? 0) + dur);
+    stack.push({ end: e.ts + dur, label: name });
+  }
+  const span = (busiest[busiest.length - 1].ts - busiest[0].ts) / 1000;
+  const ms = (us) => (us / 1000).toFixed(0).padStart(6);
+  console.log(`  ${span.toFixed(0)} ms traced; inclusive:`);
+  for (const name of ['RunTask', 'EventDispatch(message)', 'TimerFire', 'FireAnimationFrame', 'FunctionCall', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'MinorGC', 'MajorGC']) {
+    if (inclusive.has(name)) console.log(`    ${ms(inclusive.get(name))} ms  ${name}`);
+  }
+  console.log('  self time, top 15:');
+  for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${ms(us)} ms  ${name}`);
+}
+
+/** --profile: each page once on one case under the CPU profiler; where the main thread's time goes. */
+async function profileCase(ctx, caseId) {
+  const kase = CASES.find((c) => c.id === caseId);
+  if (!kase) throw new Error(`--profile: no case ${caseId}; cases: ${CASES.map((c) => c.id).join(', ')}`);
+  for (const kind of KINDS) {
+    // The trace and the CPU profile are taken in separate runs: tracing distorts the profile.
+    const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing'];
+    const { result: traced, events } = await ctx.browser.trace(categories, () => throughputRun({ ...ctx, noProfile: true }, kind, kase, 0));
+    console.log(`\n${KIND_LABEL[kind]}, ${kase.label}: ${int(traced.rate)} msg/s traced; the renderer's main thread:`);
+    summarizeTrace(events);
+    const run = await throughputRun(ctx, kind, kase, 0);
+    const file = path.join(ctx.options.out, `${kase.id}-${kind}.cpuprofile`);
+    await writeFile(file, JSON.stringify(run.profile));
+    const { nodes, samples, timeDeltas } = run.profile;
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const self = new Map();
+    samples.forEach((id, i) => {
+      const frame = byId.get(id).callFrame;
+      const name = `${frame.functionName || '(anonymous)'} ${frame.url ? path.basename(frame.url.split('?')[0]) : ''}`.trim();
+      self.set(name, (self.get(name) ?? 0) + (timeDeltas[i] ?? 0));
+    });
+    const total = [...self.values()].reduce((a, b) => a + b, 0);
+    console.log(`\n${KIND_LABEL[kind]}, ${kase.label}: ${int(run.rate)} msg/s (complete: ${run.complete}), ${int(total / 1000)} ms sampled; self time:`);
+    for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+      console.log(`  ${((us / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
+    }
+    console.log(`  saved ${path.relative(process.cwd(), file)}`);
+  }
 }
 
 // --- 2. the log: frame times while scrolling 100,000 messages --------------------------------------
@@ -722,6 +812,10 @@ async function main() {
     ctx.broker = await startMosquitto();
     ctx.browser = await Browser.launch(options.chromium);
     console.log(`bench browser: ${ctx.browser.version}, mosquitto pid ${ctx.broker.pid} (WebSocket ${ctx.broker.url}), app from ${path.relative(repoRoot, options.dist)}`);
+    if (options.profile) {
+      await profileCase(ctx, options.profile);
+      return;
+    }
     if (options.only.includes('throughput')) results.throughput = await throughput(ctx);
     if (options.only.includes('log')) results.log = await logScroll(ctx);
     if (options.only.includes('size')) results.size = await sizeAndStartup(ctx);
