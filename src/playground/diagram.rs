@@ -28,6 +28,375 @@ pub fn time_px(ms: u64) -> f32 {
     }
 }
 
+/// Room on the left for the times.
+pub const GUTTER: f32 = 64.0;
+/// Room outside the outermost lifelines (for the marks' words).
+pub const SIDE: f32 = 96.0;
+/// Between two lifelines.
+pub const LANE_GAP: f32 = 176.0;
+
+use mqtt_core::{Instant, PacketType};
+
+use super::model::{ClientKey, Direction, MarkKind, PacketRecord};
+use super::workspace::{Playhead, Workspace};
+
+/// A lifeline: a client's or (`client: None`) the broker's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lane {
+    /// Whose.
+    pub client: Option<ClientKey>,
+    /// Its name.
+    pub name: String,
+    /// Its x.
+    pub x: f32,
+}
+
+/// Where an arrow stands at the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// It arrived (on a real broker: we sent it, and the broker's end is estimated).
+    Arrived,
+    /// Still on its way.
+    InFlight,
+    /// It never arrived.
+    Lost,
+}
+
+/// A packet as an arrow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrow {
+    /// Its packet record.
+    pub index: u64,
+    /// From.
+    pub x1: f32,
+    /// From.
+    pub y1: f32,
+    /// To (where it arrived, was lost, or is expected).
+    pub x2: f32,
+    /// To.
+    pub y2: f32,
+    /// "PUBLISH #1 QoS 2 DUP RETAIN".
+    pub label: String,
+    /// At the cursor.
+    pub fate: Fate,
+    /// A resend (DUP) or a copy made by the link.
+    pub dup: bool,
+    /// While in flight: when it left and when it is due (workspace ms), to move it along.
+    pub flight: Option<(f64, f64)>,
+    /// Its time, for the margin.
+    pub time: String,
+    /// The whole story, for people and screen readers.
+    pub text: String,
+}
+
+/// A mark on a lifeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkView {
+    /// Where.
+    pub x: f32,
+    /// Where.
+    pub y: f32,
+    /// Which way its words go (towards the outside of the diagram).
+    pub left: bool,
+    /// Its words.
+    pub text: String,
+    /// A CSS class: "delivered", "suppressed", "cut", "sleep", "closed".
+    pub class: &'static str,
+}
+
+/// What to draw of the diagram between two heights, at the cursor.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Scene {
+    /// Lifelines, left to right.
+    pub lanes: Vec<Lane>,
+    /// Total width.
+    pub width: f32,
+    /// Total height up to the cursor (and what is in flight).
+    pub height: f32,
+    /// Arrows in the window.
+    pub arrows: Vec<Arrow>,
+    /// Marks in the window.
+    pub marks: Vec<MarkView>,
+    /// The y of the last step shown.
+    pub cursor_y: f32,
+}
+
+/// "1.250 s" after `origin`.
+pub fn seconds(at: Instant, origin: Instant) -> String {
+    let ms = at.saturating_sub(origin);
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
+}
+
+/// An arrow's words: type, packet id, and for a PUBLISH its QoS, DUP and RETAIN.
+pub fn label(record: &PacketRecord) -> String {
+    let mut text = record.packet_type.name().to_string();
+    if let Some(id) = record.packet_id {
+        text.push_str(&format!(" #{id}"));
+    }
+    if record.packet_type == PacketType::Publish {
+        let flags = record.bytes.first().copied().unwrap_or(0);
+        text.push_str(&format!(" QoS {}", flags >> 1 & 3));
+        if flags & 8 != 0 {
+            text.push_str(" DUP");
+        }
+        if flags & 1 != 0 {
+            text.push_str(" RETAIN");
+        }
+    }
+    text
+}
+
+/// The lifelines: the broker in the middle, clients alternating left and right of it (the first
+/// client left, the second right: a publisher's PUBLISH crosses the page to the subscriber).
+pub fn lanes(clients: &[(ClientKey, String)]) -> Vec<Lane> {
+    let mut left: Vec<&(ClientKey, String)> = Vec::new();
+    let mut right = Vec::new();
+    for (n, client) in clients.iter().enumerate() {
+        if n % 2 == 0 {
+            left.push(client);
+        } else {
+            right.push(client);
+        }
+    }
+    let order = left
+        .iter()
+        .rev()
+        .map(|(key, name)| (Some(*key), name.clone()))
+        .chain(std::iter::once((None, "broker".to_string())))
+        .chain(right.iter().map(|(key, name)| (Some(*key), name.clone())));
+    order
+        .enumerate()
+        .map(|(n, (client, name))| Lane {
+            client,
+            name,
+            x: GUTTER + SIDE + n as f32 * LANE_GAP,
+        })
+        .collect()
+}
+
+fn lerp(a: f32, b: f32, f: f32) -> f32 {
+    a + (b - a) * f.clamp(0.0, 1.0)
+}
+
+/// The part of the diagram between `top` and `bottom` at the playhead.
+pub fn scene(ws: &Workspace, playhead: &Playhead, top: f32, bottom: f32) -> Scene {
+    let history = ws.history();
+    let cursor = playhead.cursor;
+    let beats = &history.beats;
+    let last = cursor.checked_sub(1).and_then(|i| beats.get(i)).copied();
+    let cursor_y = last.map_or(TOP, |b| b.y);
+    let origin = beats
+        .get(playhead.first)
+        .or(beats.get(beats.first()))
+        .map_or(0, |b| b.at);
+    // y at a time (a real broker's estimated ends): between the steps around it, or after the last.
+    let y_at = |at: Instant| -> f32 {
+        let next = beats.partition_point(|b| b.at <= at).min(cursor);
+        let before = next.checked_sub(1).and_then(|i| beats.get(i));
+        match (before, beats.get(next).filter(|_| next < cursor)) {
+            (Some(a), Some(b)) if b.at > a.at => {
+                lerp(a.y, b.y, (at - a.at) as f32 / (b.at - a.at) as f32)
+            }
+            (Some(a), _) => a.y + time_px(at.saturating_sub(a.at)),
+            (None, Some(b)) => b.y,
+            (None, None) => TOP,
+        }
+    };
+    let mut arrows = Vec::new();
+    let mut keys: Vec<ClientKey> = ws.clients().iter().map(|c| c.key).collect();
+    let first = history
+        .packets
+        .partition_point(|p| p.y < top - ws.max_span() - MAX_GAP);
+    for (index, p) in history.packets.iter_from(first) {
+        if p.step >= cursor || p.y > bottom {
+            break;
+        }
+        let current = p.step >= playhead.first;
+        let to_broker = p.direction == Direction::Sent;
+        let (mut y1, mut y2) = (p.y, p.y);
+        let mut fate = Fate::Arrived;
+        let mut flight = None;
+        let mut fraction = 1.0;
+        let at = p.at as f64;
+        match (playhead.simulated && current, p.end) {
+            (true, Some((step, end_y))) if step < cursor => {
+                y2 = end_y;
+                if p.lost.is_some() {
+                    fate = Fate::Lost;
+                    let lost_at = beats.get(step).map_or(p.at, |b| b.at);
+                    fraction = match p.far_at {
+                        Some(due) if due > p.at => (lost_at - p.at) as f32 / (due - p.at) as f32,
+                        _ => 0.45,
+                    };
+                }
+            }
+            (true, _) => {
+                fate = Fate::InFlight;
+                let due = p.far_at.unwrap_or(p.at);
+                let from = last.map_or(p.at, |b| b.at);
+                y2 = (cursor_y + time_px(due.saturating_sub(from))).max(y1 + MIN_GAP / 2.0);
+                flight = Some((at, due as f64));
+                if p.far_at.is_none() {
+                    fraction = 0.45;
+                }
+            }
+            (false, _) if p.lost.is_some() => {
+                fate = Fate::Lost;
+                fraction = 0.3;
+                y2 = y1 + 10.0;
+            }
+            (false, _) => {
+                let far = p.far_at.unwrap_or(p.at);
+                if to_broker {
+                    y2 = y_at(far).max(y1 + 8.0);
+                    if current && (far as f64) > playhead.time {
+                        fate = Fate::InFlight;
+                        flight = Some((at, far as f64));
+                    }
+                } else {
+                    y1 = y_at(far).min(y2 - 8.0);
+                }
+            }
+        }
+        if y1.max(y2) < top {
+            continue;
+        }
+        if !keys.contains(&p.client) {
+            keys.push(p.client);
+        }
+        let who = ws.name(p.client);
+        let label = label(p);
+        let (from, to) = if to_broker {
+            (who, "broker")
+        } else {
+            ("broker", who)
+        };
+        let what = match fate {
+            Fate::Arrived if playhead.simulated || !to_broker => "arrived".to_string(),
+            Fate::Arrived => "sent".to_string(),
+            Fate::InFlight => "in flight".to_string(),
+            Fate::Lost => p.lost.unwrap_or("lost").to_string(),
+        };
+        arrows.push(Arrow {
+            index,
+            x1: if to_broker { 1.0 } else { 0.0 },
+            y1,
+            x2: fraction,
+            y2,
+            dup: p
+                .bytes
+                .first()
+                .is_some_and(|f| p.packet_type == PacketType::Publish && f & 8 != 0)
+                || p.summary.ends_with("(duplicate)"),
+            text: format!("{} {from} → {to}: {label}, {what}", seconds(p.at, origin)),
+            label,
+            fate,
+            flight,
+            time: seconds(p.at, origin),
+        });
+    }
+    let mut marks = Vec::new();
+    let first = history.marks.partition_point(|m| m.y < top);
+    let mut placed = Vec::new();
+    for (_, m) in history.marks.iter_from(first) {
+        if m.step >= cursor || m.y > bottom {
+            break;
+        }
+        if let Some(key) = m.client {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let text = match &m.kind {
+            MarkKind::Delivered(index) => match history.messages.get(*index) {
+                Some(message) => {
+                    let payload = String::from_utf8_lossy(&message.payload);
+                    let mut short: String = payload.chars().take(14).collect();
+                    if payload.chars().count() > 14 {
+                        short.push('…');
+                    }
+                    let dup = if message.dup { " (DUP)" } else { "" };
+                    format!("✓ delivered “{short}”{dup}")
+                }
+                None => "✓ delivered".into(),
+            },
+            MarkKind::Suppressed(id) if m.client.is_none() => {
+                format!("⊘ #{id} again: not routed again")
+            }
+            MarkKind::Suppressed(id) => format!("⊘ #{id} again: not delivered again"),
+            MarkKind::LinkCut => "✂ link cut".into(),
+            MarkKind::Asleep => "☾ asleep".into(),
+            MarkKind::Awake => "☀ awake".into(),
+            MarkKind::Closed(why) => format!("✕ {why}"),
+        };
+        let class = match m.kind {
+            MarkKind::Delivered(_) => "delivered",
+            MarkKind::Suppressed(_) => "suppressed",
+            MarkKind::LinkCut => "cut",
+            MarkKind::Asleep | MarkKind::Awake => "sleep",
+            MarkKind::Closed(_) => "closed",
+        };
+        placed.push((m.client, m.y, text, class));
+    }
+    keys.sort_unstable();
+    let named: Vec<(ClientKey, String)> = keys
+        .iter()
+        .map(|&key| (key, ws.name(key).to_string()))
+        .collect();
+    let lanes = lanes(&named);
+    let x_of = |client: Option<ClientKey>| {
+        lanes
+            .iter()
+            .find(|lane| lane.client == client)
+            .map_or(GUTTER + SIDE, |lane| lane.x)
+    };
+    let broker_x = x_of(None);
+    for arrow in &mut arrows {
+        let client_x = history
+            .packets
+            .get(arrow.index)
+            .map_or(broker_x, |p| x_of(Some(p.client)));
+        // x1 holds "from the client" and x2 the fraction of the way, until the lanes are known.
+        let (from, to) = if arrow.x1 > 0.5 {
+            (client_x, broker_x)
+        } else {
+            (broker_x, client_x)
+        };
+        let fraction = arrow.x2;
+        arrow.x1 = from;
+        arrow.x2 = lerp(from, to, fraction);
+        if fraction < 1.0 {
+            arrow.y2 = lerp(arrow.y1, arrow.y2, fraction);
+        }
+    }
+    for (client, y, text, class) in placed {
+        let x = x_of(client);
+        marks.push(MarkView {
+            x,
+            y,
+            left: x < broker_x,
+            text,
+            class,
+        });
+    }
+    let in_flight = arrows
+        .iter()
+        .filter(|a| a.fate == Fate::InFlight)
+        .map(|a| a.y2)
+        .fold(cursor_y, f32::max);
+    let width = lanes
+        .last()
+        .map_or(GUTTER + 2.0 * SIDE, |lane| lane.x + SIDE);
+    Scene {
+        lanes,
+        width,
+        height: in_flight + 2.0 * MIN_GAP,
+        arrows,
+        marks,
+        cursor_y,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -851,6 +851,7 @@ impl SimBackend {
                 let end = shared.beat(at);
                 if let Some(record) = shared.history.packets.get_mut(record_index) {
                     record.end = Some(end);
+                    shared.max_span = shared.max_span.max(end.1 - record.y);
                     match lost {
                         Some(reason) => record.lost = Some(reason),
                         None => {

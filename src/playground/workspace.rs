@@ -222,6 +222,8 @@ pub(crate) struct Shared {
     pub last_publish_in: VecMap<ClientKey, u64>,
     /// Rebuilding a forked simulation: notices are not told again.
     pub replaying: bool,
+    /// The longest arrow drawn so far, in pixels (to find the arrows crossing a window).
+    pub max_span: f32,
 }
 
 /// What the simulator's rebuild restores: the shared state when the simulated backend started.
@@ -1277,5 +1279,10 @@ impl Workspace {
     /// Messages delivered to all clients so far.
     pub fn received_total(&self) -> u64 {
         self.shared.received_total
+    }
+
+    /// The longest arrow of the diagram so far, in pixels.
+    pub fn max_span(&self) -> f32 {
+        self.shared.max_span
     }
 }
