@@ -50,6 +50,8 @@ pub mod topics;
 pub mod vec_map;
 pub mod workspace;
 
+#[cfg(test)]
+mod diagram_tests;
 pub mod real;
 mod sim;
 #[cfg(test)]
