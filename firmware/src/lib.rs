@@ -196,16 +196,32 @@ async fn net_task(mut runner: Runner<'static, Interface>) {
 }
 
 /// Why a connection could not be opened.
-#[derive(Debug)]
 pub enum ConnectError {
-    /// The broker's name did not resolve.
     Dns(embassy_net::dns::Error),
-    /// MQTT_BROKER resolved to nothing.
     NoAddress,
-    /// TCP connect failed.
     Tcp(embassy_net::tcp::Error),
-    /// TCP connect took longer than 10 s.
     Timeout,
+}
+
+/// Sentences for the serial log, written out rather than derived: Debug formatting of these types
+/// costs the image more than the words do.
+impl core::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            ConnectError::Dns(embassy_net::dns::Error::InvalidName) => {
+                "MQTT_BROKER is not a valid host name"
+            }
+            ConnectError::Dns(embassy_net::dns::Error::NameTooLong) => {
+                "MQTT_BROKER is too long a host name"
+            }
+            ConnectError::Dns(embassy_net::dns::Error::Failed) => {
+                "DNS lookup of MQTT_BROKER failed"
+            }
+            ConnectError::NoAddress => "DNS gave MQTT_BROKER no IPv4 address",
+            ConnectError::Tcp(_) => "the broker reset the TCP connection (is it listening?)",
+            ConnectError::Timeout => "no answer to the TCP connection within 10 s",
+        })
+    }
 }
 
 /// Opens a TCP connection to the broker (resolving its name each time, so a broker that moved is
@@ -235,16 +251,16 @@ impl Connector {
         }
     }
 
-    async fn resolve(&self) -> Result<IpAddr, ConnectError> {
+    async fn resolve(&self) -> Result<Ipv4Addr, ConnectError> {
         if let Ok(address) = self.host.parse::<Ipv4Addr>() {
-            return Ok(IpAddr::V4(address));
+            return Ok(address);
         }
         let addresses = DnsSocket::new(self.stack)
             .query(self.host, DnsQueryType::A)
             .await
             .map_err(ConnectError::Dns)?;
         match addresses.first() {
-            Some(embassy_net::IpAddress::Ipv4(address)) => Ok(IpAddr::V4(*address)),
+            Some(embassy_net::IpAddress::Ipv4(address)) => Ok(*address),
             #[allow(unreachable_patterns)]
             _ => Err(ConnectError::NoAddress),
         }
@@ -257,8 +273,10 @@ impl Connect for Connector {
 
     async fn connect(&mut self) -> Result<Self::Connection, Self::Error> {
         self.stack.wait_config_up().await;
-        let address = SocketAddr::new(self.resolve().await?, self.port);
-        println!("mqtt: TCP to {}:{} ({address})", self.host, self.port);
+        let ip = self.resolve().await?;
+        // The IPv4 address alone: SocketAddr's and IpAddr's Display would link IPv6 formatting too.
+        println!("mqtt: TCP to {}:{} ({ip})", self.host, self.port);
+        let address = SocketAddr::new(IpAddr::V4(ip), self.port);
         let tcp: &'static Tcp = self.tcp;
         match embassy_time::with_timeout(Duration::from_secs(10), tcp.connect(address)).await {
             Ok(Ok(connection)) => Ok(connection),
@@ -297,7 +315,8 @@ pub fn client(
         Connector::new(stack),
         EmbassyClock,
     )
-    .expect("valid MQTT options");
+    // Display, not `expect`: a derived Debug of every error type would cost the image kilobytes.
+    .unwrap_or_else(|error| panic!("invalid MQTT options: {error}"));
     client.set_observer(|notice| println!("{notice}"));
     println!(
         "mqtt: client id `{}`, broker {}:{}{}",

@@ -409,7 +409,7 @@ impl<C: Connect, K: Clock> Client<C, K> {
                 self.session.connect(self.clock.now())?;
             }
             Err(error) => {
-                let error = format!("{error:?}");
+                let error = format!("{error}");
                 self.notify(Notice::ConnectFailed {
                     attempt,
                     error: &error,

@@ -77,8 +77,9 @@ pub use mqtt_core::{Instant, ProtocolVersion, QoS};
 pub trait Connect {
     /// The stream.
     type Connection: embedded_io_async::Read + embedded_io_async::Write;
-    /// Why a connection could not be opened (shown in logs and in [`Error::GaveUp`]).
-    type Error: core::fmt::Debug;
+    /// Why a connection could not be opened, as a sentence for logs and [`Error::GaveUp`]
+    /// (Display, not Debug: a firmware image should not carry derived Debug code for it).
+    type Error: core::fmt::Display;
 
     /// Opens a new connection (resolving the broker's name first, if it has one).
     async fn connect(&mut self) -> Result<Self::Connection, Self::Error>;
