@@ -23,6 +23,7 @@
 //! * [`workspace`] — the engine and its two backends.
 //! * [`explain`] — URL checks and what a close code, a refusal or a timeout means for a person.
 //! * [`topics`] — the topic tree of everything received.
+//! * [`traced`] — devices drawn from their packet trace (`mqtt-playground/trace/<clientId>`).
 //! * [`series`] — which payloads are numbers, and the chart's geometry.
 //! * [`log_view`] — filtering the message log incrementally, and the virtual window of a list.
 //! * [`outbox`] — sends coalesced per socket until the page flushes them.
@@ -47,6 +48,7 @@ pub mod ring;
 pub mod series;
 pub mod time;
 pub mod topics;
+pub mod traced;
 pub mod vec_map;
 pub mod workspace;
 

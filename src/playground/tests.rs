@@ -1065,3 +1065,131 @@ fn a_benchmark_workload_loads_runs_to_its_end_and_seeks() {
     ws.seek(0);
     assert_eq!(ws.playhead(100).cursor, head.first);
 }
+
+// --- Traced devices --------------------------------------------------------------------------------
+
+/// A trace record (docs/trace-format.md) of `hex`, as a board with the trace on publishes it.
+fn trace_line(t: u64, dir: &str, kind: &str, id: Option<u16>, hex: &str) -> String {
+    let first = u8::from_str_radix(&hex[..2], 16).unwrap();
+    let id = id.map_or(String::new(), |id| format!(",\"id\":{id}"));
+    let qos = if kind == "PUBLISH" {
+        format!(",\"qos\":{}", first >> 1 & 3)
+    } else {
+        String::new()
+    };
+    format!(
+        "{{\"v\":1,\"t\":{t},\"c\":1,\"dir\":\"{dir}\",\"type\":\"{kind}\"{id}{qos},\"flags\":{},\"len\":{},\"hex\":\"{hex}\"}}",
+        first & 0x0f,
+        hex.len() / 2
+    )
+}
+
+#[test]
+fn a_traced_device_is_drawn_on_its_own_lifeline_once_however_many_clients_watch() {
+    use super::diagram;
+    use super::traced::{FIRST_DEVICE_KEY, TRACE_FILTER};
+
+    let mut net = Net::new(BrokerConfig::default());
+    let relay = net.add(config("relay"));
+    let watchers = [net.add(config("dashboard")), net.add(config("laptop"))];
+    for key in watchers {
+        net.ws
+            .subscribe(
+                key,
+                &SubscribeRequest::new(TRACE_FILTER, QoS::AtMostOnce),
+                net.now,
+            )
+            .unwrap();
+    }
+    net.pump();
+    // The board's QoS 2 publish of its IP, as its trace tells it: PUBLISH, PUBREC, PUBREL, PUBCOMP
+    // (3.1.1, packet id 1), the records 30 ms apart on the board's clock.
+    let records = [
+        trace_line(9_000, "out", "PINGREQ", None, "c000"),
+        trace_line(9_010, "in", "PINGRESP", None, "d000"),
+        trace_line(
+            9_100,
+            "out",
+            "PUBLISH",
+            Some(1),
+            "3418001065737033322d6b69746368656e2f6970000131302e30",
+        ),
+        trace_line(9_130, "in", "PUBREC", Some(1), "50020001"),
+        trace_line(9_160, "out", "PUBREL", Some(1), "62020001"),
+        trace_line(9_190, "in", "PUBCOMP", Some(1), "70020001"),
+    ];
+    for line in &records {
+        let request = PublishRequest::new(
+            "mqtt-playground/trace/esp32-kitchen",
+            line,
+            QoS::AtMostOnce,
+            false,
+        );
+        net.ws.publish(relay, &request, net.now).unwrap();
+        net.pump();
+        net.advance(30);
+    }
+    let device = FIRST_DEVICE_KEY;
+    assert_eq!(net.ws.name(device), "esp32-kitchen (traced)");
+    assert_eq!(
+        packet_types(&net.ws, device),
+        [
+            (Direction::Sent, PacketType::PingReq),
+            (Direction::Received, PacketType::PingResp),
+            (Direction::Sent, PacketType::Publish),
+            (Direction::Received, PacketType::PubRec),
+            (Direction::Sent, PacketType::PubRel),
+            (Direction::Received, PacketType::PubComp),
+        ],
+        "each record once, though two clients brought it in"
+    );
+    let devices = net.ws.traced_devices().list();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(
+        devices[0].latency_ms,
+        Some(5),
+        "half the PINGREQ→PINGRESP round trip"
+    );
+    let publish = net
+        .ws
+        .history()
+        .packets
+        .iter_from(0)
+        .map(|(_, p)| p)
+        .find(|p| p.client == device && p.packet_type == PacketType::Publish)
+        .unwrap();
+    assert!(
+        publish.summary.contains("esp32-kitchen/ip"),
+        "the bytes are decoded: {}",
+        publish.summary
+    );
+    assert_eq!(publish.far_at, Some(publish.at + 5));
+    // The diagram draws the device as a lifeline of its own, beside the page's clients.
+    let playhead = net.ws.playhead(net.now);
+    let scene = diagram::scene(&net.ws, &playhead, 0.0, f32::MAX);
+    let lanes: Vec<&str> = scene.lanes.iter().map(|l| l.name.as_str()).collect();
+    assert!(
+        lanes.contains(&"esp32-kitchen (traced)") && lanes.contains(&"broker"),
+        "{lanes:?}"
+    );
+    assert!(scene
+        .arrows
+        .iter()
+        .any(|a| a.label == "PUBREL #1" && a.text.contains("esp32-kitchen (traced) → broker")));
+    // Something else on a trace topic is explained, not drawn.
+    let request = PublishRequest::new(
+        "mqtt-playground/trace/esp32-kitchen",
+        "hello",
+        QoS::AtMostOnce,
+        false,
+    );
+    net.ws.publish(relay, &request, net.now).unwrap();
+    net.pump();
+    assert_eq!(packet_types(&net.ws, device).len(), 6);
+    assert!(net
+        .ws
+        .history()
+        .notices
+        .iter_from(0)
+        .any(|(_, n)| n.title.contains("is not a trace record")));
+}

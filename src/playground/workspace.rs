@@ -23,6 +23,7 @@ use super::real::{HoldView, RealBackend};
 use super::ring::Ring;
 use super::sim::SimBackend;
 use super::topics::TopicTree;
+use super::traced::{self, Traced, TracedDevices};
 use super::vec_map::VecMap;
 
 /// A WebSocket, numbered by the workspace (a reconnect gets a new number, so late events of an old
@@ -224,6 +225,8 @@ pub(crate) struct Shared {
     pub replaying: bool,
     /// The longest arrow drawn so far, in pixels (to find the arrows crossing a window).
     pub max_span: f32,
+    /// Devices drawn from their packet trace (`mqtt-playground/trace/<clientId>`).
+    pub devices: TracedDevices,
 }
 
 /// What the simulator's rebuild restores: the shared state when the simulated backend started.
@@ -235,6 +238,7 @@ pub(crate) struct SharedBase {
     next_tx: u64,
     received_total: u64,
     last_publish_in: VecMap<ClientKey, u64>,
+    devices: TracedDevices,
 }
 
 impl Shared {
@@ -329,6 +333,7 @@ impl Shared {
             next_tx: self.next_tx,
             received_total: self.received_total,
             last_publish_in: self.last_publish_in.clone(),
+            devices: self.devices.clone(),
         }
     }
 
@@ -347,6 +352,7 @@ impl Shared {
         self.next_tx = base.next_tx;
         self.received_total = base.received_total;
         self.last_publish_in = base.last_publish_in.clone();
+        self.devices = base.devices.clone();
         for entry in &mut self.clients {
             let then = base.clients.iter().find(|c| c.key == entry.key);
             entry.status = then.map_or(Status::Disconnected, |c| c.status);
@@ -431,6 +437,7 @@ impl Shared {
         let topic: Rc<str> = Rc::from(message.topic());
         let payload: Rc<[u8]> = Rc::from(message.payload);
         self.topics.record(&topic, &payload, message.retain, at);
+        let traced = traced::device_of(&topic).map(|device| (device.to_string(), payload.clone()));
         if let Some(entry) = self.entry(client) {
             entry.received += 1;
         }
@@ -458,6 +465,44 @@ impl Shared {
             client: Some(client),
             kind: MarkKind::Delivered(index),
         });
+        if let Some((device, payload)) = traced {
+            self.trace_record(client, &device, &payload, at);
+        }
+    }
+
+    /// A traced device's packet record, brought in by `watcher`: an arrow on the device's lifeline.
+    fn trace_record(&mut self, watcher: ClientKey, device: &str, payload: &[u8], at: Instant) {
+        match self.devices.on_message(device, payload, at) {
+            Traced::Packet { record, new_device } => {
+                let key = record.client;
+                if let Some(found) = self.devices.get(key) {
+                    let name = format!("{} (traced)", found.client_id);
+                    self.names.insert(key, (name, found.version));
+                }
+                if new_device {
+                    self.notify(Notice::new(
+                        at,
+                        Some(watcher),
+                        Level::Info,
+                        format!(
+                            "Tracing {device}: its packets appear on its own lifeline, the broker's end \
+                             estimated from its own round trips (CONNECT→CONNACK, PINGREQ→PINGRESP)."
+                        ),
+                    ));
+                }
+                self.record_packet(record, at);
+            }
+            Traced::Copy => {}
+            Traced::Unreadable(why) => self.notify(Notice::new(
+                at,
+                Some(watcher),
+                Level::Info,
+                format!(
+                    "A message on {}{device} is not a trace record ({why}); see docs/trace-format.md.",
+                    traced::TRACE_PREFIX
+                ),
+            )),
+        }
     }
 
     fn session_event(
@@ -1279,6 +1324,11 @@ impl Workspace {
     /// Messages delivered to all clients so far.
     pub fn received_total(&self) -> u64 {
         self.shared.received_total
+    }
+
+    /// Devices drawn from their packet trace.
+    pub fn traced_devices(&self) -> &TracedDevices {
+        &self.shared.devices
     }
 
     /// The longest arrow of the diagram so far, in pixels.

@@ -388,6 +388,18 @@ pub fn playground_page(props: &PlaygroundPageProps) -> Html {
     );
     let names: Rc<Vec<(ClientKey, String)>> =
         Rc::new(cards.iter().map(|c| (c.key, c.name.clone())).collect());
+    // Packets also come from devices seen through their trace (they have packets, no messages).
+    let packet_names: Rc<Vec<(ClientKey, String)>> = {
+        let workspace = engine.0.read();
+        let devices = workspace.traced_devices().list().iter();
+        Rc::new(
+            names
+                .iter()
+                .cloned()
+                .chain(devices.map(|d| (d.key, workspace.name(d.key).to_string())))
+                .collect(),
+        )
+    };
     let (message_count, packet_count, topic_count, notices) = {
         let workspace = engine.0.read();
         let history = workspace.history();
@@ -439,7 +451,7 @@ pub fn playground_page(props: &PlaygroundPageProps) -> Html {
         TrafficTab::Packets => packets_view(&PacketsViewProps {
             engine: engine.clone(),
             revision,
-            clients: names.clone(),
+            clients: packet_names,
             client: state.packet_client,
             selected: state.selected_packet,
             follow: state.packets_follow,

@@ -8,6 +8,7 @@ use super::publish_form::{client_select, ClientChoice};
 use super::{checked, error_for, input_text, qos_select, selected, text_field};
 use crate::playground::forms::{FormError, SubscribeForm};
 use crate::playground::model::ClientKey;
+use crate::playground::traced::TRACE_FILTER;
 use crate::playground_state::SubscribeEdit;
 
 /// What it shows and reports.
@@ -45,6 +46,14 @@ pub fn subscribe_panel(props: &SubscribePanelProps) -> Html {
     let on_rh = edit.reform(|event: Event| {
         SubscribeEdit::RetainHandling(selected(&event).parse().unwrap_or(0))
     });
+    // A preset, not a subscription: the user still sees the filter and presses Subscribe.
+    let on_trace_preset = {
+        let edit = edit.clone();
+        Callback::from(move |_: MouseEvent| {
+            edit.emit(SubscribeEdit::Filter(TRACE_FILTER.to_string()));
+            edit.emit(SubscribeEdit::Qos(0));
+        })
+    };
     let on_submit = props
         .on_submit
         .reform(|event: SubmitEvent| event.prevent_default());
@@ -62,6 +71,13 @@ pub fn subscribe_panel(props: &SubscribePanelProps) -> Html {
                 </div>
                 { text_field("subscribe-filter", "Topic filter", &form.filter, on_filter,
                     error_for(error, "subscribe-filter"), Some("+ matches one level, # everything below; $SYS/# shows a broker's statistics"), "text", "wide") }
+                <p class="hint trace-preset">
+                    <button type="button" class="link-button" id="subscribe-trace-preset" onclick={on_trace_preset}>
+                        { "Watch traced devices" }
+                    </button>
+                    { " fills in " }<code>{ TRACE_FILTER }</code>
+                    { ": a board running mqtt-client with the trace on (MQTT_TRACE=1) then gets a lifeline of its own in the diagram." }
+                </p>
                 if v5 {
                     <details class="more">
                         <summary>{ "MQTT 5.0 options" }</summary>
