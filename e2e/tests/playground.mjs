@@ -18,7 +18,7 @@ import { assert, eventually, screenshot, startMosquitto, freePort, test } from '
 const XSS = '<img src=x onerror=alert(1)>';
 
 /** Opens the playground and waits until the app is ready (controls enabled). */
-async function openPlayground(page) {
+export async function openPlayground(page) {
   await page.goto('/');
   await page.locator('#add-client').waitFor({ state: 'visible', timeout: 30_000 });
   await eventually(async () =>
@@ -27,7 +27,7 @@ async function openPlayground(page) {
 }
 
 /** Points every client at the WebSocket broker `url`. */
-async function useBroker(page, url) {
+export async function useBroker(page, url) {
   await page.check('#broker-ws');
   await page.fill('#broker-url', url);
   await page.click('#broker-apply');
@@ -36,18 +36,18 @@ async function useBroker(page, url) {
   );
 }
 
-const card = (page, name) => page.locator(`[data-testid="client-card"][data-name="${name}"]`);
+export const card = (page, name) => page.locator(`[data-testid="client-card"][data-name="${name}"]`);
 
-async function status(page, name) {
+export async function status(page, name) {
   return (await card(page, name).locator('[data-testid="client-status"]').textContent()).trim();
 }
 
-async function received(page, name) {
+export async function received(page, name) {
   return Number(await card(page, name).locator('[data-testid="received-count"]').textContent());
 }
 
 /** Adds a client with the form; `will` = { topic, payload } opens the connection options. */
-async function addClient(page, name, { will, connected = true } = {}) {
+export async function addClient(page, name, { will, connected = true } = {}) {
   await page.fill('#client-name', name);
   if (will) {
     const options = page.locator('#add-client-form details.more');
@@ -62,7 +62,7 @@ async function addClient(page, name, { will, connected = true } = {}) {
   }
 }
 
-async function subscribe(page, name, filter, qos) {
+export async function subscribe(page, name, filter, qos) {
   await page.selectOption('#subscribe-client', { label: name });
   await page.fill('#subscribe-filter', filter);
   await page.selectOption('#subscribe-qos', String(qos));
@@ -73,7 +73,7 @@ async function subscribe(page, name, filter, qos) {
   });
 }
 
-async function publish(page, name, topic, payload, { qos = 0, retain = false } = {}) {
+export async function publish(page, name, topic, payload, { qos = 0, retain = false } = {}) {
   await page.selectOption('#publish-client', { label: name });
   await page.fill('#publish-topic', topic);
   await page.fill('#publish-payload', payload);
@@ -83,12 +83,12 @@ async function publish(page, name, topic, payload, { qos = 0, retain = false } =
 }
 
 /** The text of every rendered row of a virtualized list. */
-async function rows(page, list) {
+export async function rows(page, list) {
   return page.$$eval(`${list} .vspace [role="row"]`, (rows) => rows.map((row) => row.textContent));
 }
 
 /** Saves the page at 1280 px and 390 px, light and dark. */
-async function screenshots(page, name) {
+export async function screenshots(page, name) {
   for (const [width, height] of [
     [1280, 800],
     [390, 844],
@@ -105,7 +105,7 @@ async function screenshots(page, name) {
 }
 
 /** Runs `fn(broker)` with a mosquitto of its own, stopped afterwards whatever happens. */
-async function withBroker(fn) {
+export async function withBroker(fn) {
   const broker = await startMosquitto();
   try {
     return await fn(broker);

@@ -7,6 +7,7 @@
 use crate::cmd::Cmd;
 use crate::error::Result;
 use crate::firmware;
+use crate::project;
 use crate::steps::{run_all, step};
 use crate::tools::{Tools, CHROMIUM};
 
@@ -110,10 +111,27 @@ pub fn trunk_build() -> Result {
         .run()
 }
 
-/// The Playwright harness serves `dist/` itself and writes screenshots to `target/e2e/`.
+/// The Playwright harness serves `dist/` itself and writes screenshots to `target/e2e/`. The traced
+/// device test runs mqtt-client's `traced_device` example (a board's `ip` program on the host, trace
+/// on), built here and handed over in `TRACED_DEVICE`.
 fn e2e() -> Result {
+    Cmd::new("cargo")
+        .args([
+            "build",
+            "--locked",
+            "-p",
+            "mqtt-client",
+            "--example",
+            "traced_device",
+        ])
+        .run()?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| project::root().join("target"));
+    let device = target.join("debug").join("examples").join("traced_device");
     Cmd::new("node")
         .env("CHROMIUM", CHROMIUM)
+        .env("TRACED_DEVICE", device)
         .args(["e2e/run.mjs", "--dist", "dist", "--out", "target/e2e"])
         .run()
 }
