@@ -24,6 +24,11 @@ pub struct Outbound {
     pub waiting: &'static str,
 }
 
+/// Entries a panel lists at most per list; the totals say how many there are. A real broker may keep
+/// thousands of QoS 2 records open (mosquitto sends new PUBLISHes before earlier PUBRELs), and the
+/// real backend snapshots a panel whenever a session changes: the cost must not grow with the state.
+pub const PANEL_LIST_MAX: usize = 64;
+
 /// A client session at the cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientPanel {
@@ -31,10 +36,15 @@ pub struct ClientPanel {
     pub key: ClientKey,
     /// Connection state, in words.
     pub state: &'static str,
-    /// Our messages in their handshakes (outbound inflight).
+    /// Our messages in their handshakes (outbound inflight), then those waiting for their turn: the
+    /// first [`PANEL_LIST_MAX`].
     pub outbound: Vec<Outbound>,
-    /// Inbound QoS 2 packet ids delivered and waiting for PUBREL.
+    /// How many there are in all.
+    pub outbound_total: usize,
+    /// Inbound QoS 2 packet ids delivered and waiting for PUBREL: the lowest [`PANEL_LIST_MAX`].
     pub inbound: Vec<u16>,
+    /// How many there are in all.
+    pub inbound_total: usize,
     /// Subscriptions: filter, QoS asked, QoS granted (`None`: waiting for SUBACK).
     pub subscriptions: Vec<(String, u8, Option<u8>)>,
 }
@@ -99,6 +109,7 @@ pub fn client_panel(key: ClientKey, session: &ClientSession, asleep: bool) -> Cl
     let mut outbound: Vec<Outbound> = session
         .outbound()
         .iter()
+        .take(PANEL_LIST_MAX)
         .map(|m| Outbound {
             packet_id: m.packet_id,
             qos: m.message.qos.level(),
@@ -106,19 +117,35 @@ pub fn client_panel(key: ClientKey, session: &ClientSession, asleep: bool) -> Cl
             waiting: waiting(m.state),
         })
         .collect();
-    outbound.extend(session.pending().filter_map(|(id, m)| {
-        Some(Outbound {
-            packet_id: id?,
-            qos: m.qos.level(),
-            topic: m.topic().to_string(),
-            waiting: "its turn",
-        })
-    }));
+    let room = PANEL_LIST_MAX - outbound.len();
+    outbound.extend(
+        session
+            .pending()
+            .filter_map(|(id, m)| {
+                Some(Outbound {
+                    packet_id: id?,
+                    qos: m.qos.level(),
+                    topic: m.topic().to_string(),
+                    waiting: "its turn",
+                })
+            })
+            .take(room),
+    );
+    // QoS 0 messages waiting their turn are not in a handshake: the total counts those with an id
+    // exactly while they fit the list, and all pending ones beyond (never walking a long queue).
+    let outbound_total =
+        if session.outbound().len() <= PANEL_LIST_MAX && session.pending_len() <= room {
+            outbound.len()
+        } else {
+            session.outbound().len() + session.pending_len()
+        };
     ClientPanel {
         key,
         state: state_word(session.state(), asleep),
         outbound,
-        inbound: session.awaiting_pubrel().collect(),
+        outbound_total,
+        inbound: session.awaiting_pubrel().take(PANEL_LIST_MAX).collect(),
+        inbound_total: session.awaiting_pubrel_len(),
         subscriptions: session
             .subscriptions()
             .iter()
@@ -163,5 +190,57 @@ pub fn broker_panel(broker: &Broker) -> BrokerPanel {
                 )
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use mqtt_core::client::ClientOptions;
+    use mqtt_core::codec::ProtocolVersion;
+
+    use super::*;
+
+    /// A QoS 2 PUBLISH to `a` with packet id `id` (3.1.1).
+    fn publish_qos2(id: u16) -> Vec<u8> {
+        let [hi, lo] = id.to_be_bytes();
+        vec![0x34, 6, 0, 1, b'a', hi, lo, b'x']
+    }
+
+    #[test]
+    fn a_panel_lists_a_bounded_number_of_records_and_counts_them_all() {
+        let options = ClientOptions::new(ProtocolVersion::V311, "panel");
+        let mut session = ClientSession::new(options).unwrap();
+        session.connect(0).unwrap();
+        let mut buf = Vec::new();
+        while session.poll_transmit(0, &mut buf).is_some() {}
+        session.handle_bytes(&[0x20, 2, 0, 0], 1);
+        // A broker sending PUBLISH after PUBLISH before any PUBREL: 500 records open.
+        for id in 1..=500 {
+            session.handle_bytes(&publish_qos2(id), 2);
+        }
+        let panel = client_panel(1, &session, false);
+        assert_eq!(panel.inbound_total, 500);
+        assert_eq!(panel.inbound.len(), PANEL_LIST_MAX);
+        assert_eq!(panel.inbound.first(), Some(&1), "the lowest ids first");
+        assert_eq!(panel.outbound_total, 0);
+        assert!(panel.outbound.is_empty());
+        assert_eq!(panel.state, "connected");
+        // A publisher far ahead of its send window: in flight, then waiting for their turn.
+        for n in 0..200u32 {
+            let message = mqtt_core::message::Message::new(
+                "t",
+                n.to_string(),
+                mqtt_core::codec::QoS::AtLeastOnce,
+                false,
+            )
+            .unwrap();
+            session.publish(message).unwrap();
+        }
+        while session.poll_transmit(3, &mut buf).is_some() {}
+        let panel = client_panel(1, &session, false);
+        assert_eq!(panel.outbound_total, 200);
+        assert_eq!(panel.outbound.len(), PANEL_LIST_MAX);
+        assert_eq!(panel.outbound[0].waiting, "PUBACK");
+        assert_eq!(panel.outbound[PANEL_LIST_MAX - 1].waiting, "its turn");
     }
 }

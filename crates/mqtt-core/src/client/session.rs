@@ -295,9 +295,20 @@ impl ClientSession {
         self.pending.iter().map(|(id, message)| (*id, message))
     }
 
+    /// Published messages not sent yet, counted without walking them.
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
     /// Inbound QoS 2 packet ids we have delivered and wait to release (PUBREL).
     pub fn awaiting_pubrel(&self) -> impl Iterator<Item = u16> + '_ {
         self.awaiting_pubrel.iter().copied()
+    }
+
+    /// How many inbound QoS 2 records wait for PUBREL, counted without walking them. A broker may
+    /// keep thousands open (mosquitto sends new PUBLISHes before the PUBRELs of earlier ones).
+    pub fn awaiting_pubrel_len(&self) -> usize {
+        self.awaiting_pubrel.len()
     }
 
     /// Subscriptions made or requested.
