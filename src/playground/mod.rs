@@ -33,7 +33,9 @@
 //! * [`vec_map`] — a small map that costs less WebAssembly than a `BTreeMap`.
 
 pub mod config;
+pub mod controls;
 pub mod diagram;
+pub mod diagram_svg;
 pub mod explain;
 pub mod export;
 pub mod forms;
