@@ -66,7 +66,7 @@ pub fn next_speed(speed: f64, up: bool) -> f64 {
     } else {
         at.saturating_sub(1)
     };
-    SPEEDS[next]
+    SPEEDS.get(next).copied().unwrap_or(speed)
 }
 
 /// "×0.25", "×1", "×10".

@@ -27,7 +27,7 @@ pub fn tip(arrow: &Arrow, progress: f32) -> (f32, f32) {
 }
 
 /// Where an arrow's label goes: just above its start, beside the sender and pointing the way the
-/// packet goes (consecutive steps are at least 18 px apart, so labels never overlap; two arrows
+/// packet goes (consecutive steps are at least `MIN_GAP` apart, so labels never overlap; two arrows
 /// leaving the broker at once go opposite ways).
 pub fn label_at(arrow: &Arrow) -> (f32, f32, &'static str) {
     if arrow.x2 >= arrow.x1 {
@@ -150,7 +150,7 @@ pub fn standalone(scene: &Scene, title: &str, time: f64) -> String {
             s,
             r##"<text x="{lx}" y="{ly}" text-anchor="{anchor}" fill="{stroke}">{}{lost}</text><text x="4" y="{}" fill="#64748b" font-size="10">{}</text>"##,
             escape(&arrow.label),
-            arrow.y1 + 3.0,
+            arrow.y + 3.0,
             escape(&arrow.time)
         );
     }
@@ -188,6 +188,7 @@ mod tests {
             y1: 50.0,
             x2,
             y2: 80.0,
+            y: 50.0,
             label: "PUBLISH #1 QoS 2".into(),
             fate,
             dup: false,
