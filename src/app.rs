@@ -257,8 +257,6 @@ fn act_hook(engine: &Engine, name: &str, value: f64) -> f64 {
         "seek" if value.is_finite() && value >= 0.0 => StepCommand::Seek(value as u64),
         "step" => StepCommand::Forward,
         "back" => StepCommand::Back,
-        "first" => StepCommand::First,
-        "last" => StepCommand::Last,
         "play" => StepCommand::Play,
         "pause" => StepCommand::Pause,
         "speed" if value.is_finite() && value > 0.0 => StepCommand::Speed(value),

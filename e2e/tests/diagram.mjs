@@ -12,6 +12,7 @@
 //     .fault-client[data-name] input[type=checkbox] (teaching retry)
 //   window.__playground.cursor() / head() / seek(step) / step() / back()
 
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { assert, eventually, screenshot, startMosquitto, test } from '../lib.mjs';
@@ -110,8 +111,16 @@ test('diagram: a QoS 2 handshake on mosquitto walked packet by packet in hold mo
       'broker → dashboard: PUBLISH #1 QoS 2': async () => {
         assert.equal(await panel(page, 'dashboard', 'inbound'), '#1');
         assert.equal(await marks(page, '✓ delivered'), 1, 'delivered to the application once');
-        await page.waitForTimeout(150);
+        // The README's picture: wide enough for the state panels beside the diagram.
+        await page.setViewportSize({ width: 1600, height: 1000 });
+        await page.locator('[data-testid="diagram-card"]').scrollIntoViewIfNeeded();
+        await page.waitForTimeout(200);
         await viewportShot(page, 'readme-playground');
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await page.waitForTimeout(150);
+        await viewportShot(page, 'diagram-hold-mosquitto-mid-qos2-dark');
+        await page.emulateMedia({ colorScheme: 'light' });
+        await page.setViewportSize({ width: 1280, height: 800 });
         await screenshot(page, 'diagram-hold-mosquitto-mid-qos2');
       },
       'broker → dashboard: PUBREL #1': async () =>
@@ -162,6 +171,12 @@ test('diagram: a QoS 2 handshake on mosquitto walked packet by packet in hold mo
     await page.click('#step-last');
     await eventually(async () => assert.equal(await page.locator('[data-testid="history-note"]').count(), 0));
     assert.equal(await panel(page, 'dashboard', 'inbound'), 'none');
+    // An arrow opens its bytes, annotated field by field.
+    await page.locator('[data-testid="diagram"] .arrow[data-label="PUBREL #1"] .shaft').last().click();
+    await eventually(async () => {
+      const detail = await page.textContent('[data-testid="packet-detail"]');
+      assert.ok(detail.includes('PUBREL') && detail.includes('Packet identifier'), detail);
+    });
   } catch (err) {
     err.message += `\n--- mosquitto log ---\n${await broker.log()}`;
     throw err;
@@ -208,6 +223,22 @@ test('diagram: simulator, a dropped PUBACK and the retry make a QoS 1 duplicate;
   assert.ok(lines.some((l) => /PUBLISH #2 QoS 2 DUP/.test(l)), 'resent with DUP');
   assert.equal(await panel(page, 'esp32-kitchen', 'outbound'), 'none', 'the handshake completed');
   await screenshot(page, 'diagram-simulator-faults');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(150);
+  await screenshot(page, 'diagram-simulator-faults-390-dark');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  // Export: a standalone SVG file and a PNG drawn from it.
+  const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-svg')]);
+  const svg = await readFile(await svgDownload.path(), 'utf8');
+  assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'), svg.slice(0, 80));
+  assert.ok(svg.includes('PUBACK #1 ✕ lost') && svg.includes('PUBLISH #2 QoS 2 DUP'), 'the whole history is in the file');
+  const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
+  assert.match(pngDownload.suggestedFilename(), /^mqtt-sequence-\d+\.png$/);
+  const png = await readFile(await pngDownload.path());
+  assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+  await writeFile(path.join('target', 'e2e', 'diagram-export.png'), png);
 });
 
 test('diagram: simulator, step back to before the loss and fork the future', async ({ page }) => {

@@ -119,8 +119,8 @@ pub fn on_shortcut_key(pressed: impl Fn(&str) -> bool + 'static) -> gloo::events
 ///
 /// `read` answers a query name ("received", "messages", "packets", "clients", "firstReceivedAt",
 /// "lastReceivedAt", "receivedDistinct", "received:<name>", "cursor", "head", "first", "playing").
-/// `act` runs a control ("seek" with a step, "step", "back", "first", "last", "play", "pause",
-/// "speed" with a factor) and returns the cursor after it, or NaN when nothing moved.
+/// `act` runs a control ("seek" with a step, "step", "back", "play", "pause", "speed" with a factor)
+/// and returns the cursor after it, or NaN when nothing moved.
 pub fn install_hooks(
     read: impl Fn(&str) -> f64 + 'static,
     act: impl Fn(&str, f64) -> f64 + 'static,
@@ -157,9 +157,7 @@ pub fn install_hooks(
     };
     set("receivedBy", by_name.as_ref());
     by_name.forget();
-    for name in [
-        "seek", "step", "back", "first", "last", "play", "pause", "speed",
-    ] {
+    for name in ["seek", "step", "back", "play", "pause", "speed"] {
         let act = act.clone();
         let function = Closure::<dyn Fn(wasm_bindgen::JsValue) -> f64>::new(
             move |value: wasm_bindgen::JsValue| act(name, value.as_f64().unwrap_or(f64::NAN)),

@@ -79,7 +79,7 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
         use_effect_with((playhead.cursor, playhead.head), move |_| {
             let shown = *scroll_top + 24.0..*scroll_top + VIEWPORT - 48.0;
             if !shown.contains(&cursor_y) {
-                let top = (cursor_y - VIEWPORT * 0.65).max(0.0);
+                let top = (cursor_y - VIEWPORT * 0.8).max(0.0);
                 if let Some(element) = scroller.cast::<Element>() {
                     element.set_scroll_top(top as i32);
                 }
