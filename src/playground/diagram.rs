@@ -251,7 +251,7 @@ pub fn scene(ws: &Workspace, playhead: &Playhead, top: f32, bottom: f32) -> Scen
             (false, _) => {
                 let far = p.far_at.unwrap_or(p.at);
                 if to_broker {
-                    y2 = y_at(far).max(y1 + 8.0);
+                    y2 = y_at(far).clamp(y1 + 6.0, y1 + MIN_GAP / 2.0);
                     if current && (far as f64) > playhead.time {
                         fate = Fate::InFlight;
                         flight = Some((at, far as f64));

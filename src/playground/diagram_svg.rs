@@ -26,15 +26,24 @@ pub fn tip(arrow: &Arrow, progress: f32) -> (f32, f32) {
     )
 }
 
-/// Where an arrow's label goes: just above its start, beside the sender and pointing the way the
-/// packet goes (consecutive steps are at least `MIN_GAP` apart, so labels never overlap; two arrows
-/// leaving the broker at once go opposite ways).
-pub fn label_at(arrow: &Arrow) -> (f32, f32, &'static str) {
-    if arrow.x2 >= arrow.x1 {
-        (arrow.x1 + 8.0, arrow.y1 - 4.0, "start")
+/// Where an arrow's label goes: centred on the arrow (in flight: on its whole way), 4 px above it
+/// and turned with it, reading left to right — as in hand-drawn sequence diagrams. Steps are at
+/// least `MIN_GAP` apart, so a label fits between its arrow and the one before; the ends stay clear
+/// for the arrowheads. Returns x, y and the angle in degrees.
+pub fn label_at(arrow: &Arrow) -> (f32, f32, f32) {
+    let (dx, dy) = (arrow.x2 - arrow.x1, arrow.y2 - arrow.y1);
+    let angle = if dx.abs() < f32::EPSILON {
+        0.0
+    } else if dx > 0.0 {
+        dy.atan2(dx).to_degrees()
     } else {
-        (arrow.x1 - 8.0, arrow.y1 - 4.0, "end")
-    }
+        (-dy).atan2(-dx).to_degrees()
+    };
+    (
+        arrow.x1 + dx / 2.0,
+        arrow.y1 + dy / 2.0 - 4.0,
+        (angle * 10.0).round() / 10.0,
+    )
 }
 
 /// The two strokes of a lost packet's cross.
@@ -140,7 +149,7 @@ pub fn standalone(scene: &Scene, title: &str, time: f64) -> String {
                 );
             }
         }
-        let (lx, ly, anchor) = label_at(arrow);
+        let (lx, ly, angle) = label_at(arrow);
         let lost = if arrow.fate == Fate::Lost {
             " ✕ lost"
         } else {
@@ -148,7 +157,7 @@ pub fn standalone(scene: &Scene, title: &str, time: f64) -> String {
         };
         let _ = write!(
             s,
-            r##"<text x="{lx}" y="{ly}" text-anchor="{anchor}" fill="{stroke}">{}{lost}</text><text x="4" y="{}" fill="#64748b" font-size="10">{}</text>"##,
+            r##"<text x="{lx}" y="{ly}" text-anchor="middle" transform="rotate({angle} {lx} {ly})" fill="{stroke}" stroke="#ffffff" stroke-width="3" paint-order="stroke">{}{lost}</text><text x="4" y="{}" fill="#64748b" font-size="10">{}</text>"##,
             escape(&arrow.label),
             arrow.y + 3.0,
             escape(&arrow.time)
@@ -206,8 +215,11 @@ mod tests {
         assert_eq!(progress(a.flight, 2_000.0), 1.0);
         assert_eq!(tip(&a, 0.5), (200.0, 65.0));
         assert_eq!(progress(None, 0.0), 1.0);
-        assert_eq!(label_at(&a), (108.0, 46.0, "start"));
-        assert_eq!(label_at(&arrow(Fate::Arrived, 20.0, None)).2, "end");
+        // Centred above the arrow and turned with it: 30 px down over 200 px is 8.5°.
+        assert_eq!(label_at(&a), (200.0, 61.0, 8.5));
+        // Right to left, the text still reads left to right: the same slope the other way.
+        let back = arrow(Fate::Arrived, 20.0, None);
+        assert_eq!(label_at(&back), (60.0, 61.0, -20.6));
     }
 
     #[test]
@@ -255,5 +267,11 @@ mod tests {
         );
         assert_eq!(svg.matches("✕ lost").count(), 1);
         assert!(!svg.contains("class="), "styles are inline");
+        assert_eq!(
+            svg.matches(r#"text-anchor="middle" transform="rotate("#)
+                .count(),
+            2,
+            "labels turned with their arrows"
+        );
     }
 }

@@ -103,6 +103,17 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
         clock::now() as f64
     };
     let (width, height) = (view.width, view.height + HEAD);
+    if view.lanes.is_empty() {
+        return html! {
+            <div class="diagram-scroll empty" data-testid="diagram">
+                <p class="diagram-empty">
+                    { "No packets yet. Add clients (or the two of the quick start), subscribe and publish: every packet \
+                       appears here as an arrow between a client's lifeline and the broker's. Pause, then step through \
+                       a QoS 2 handshake one packet at a time." }
+                </p>
+            </div>
+        };
+    }
     html! {
         <div class="diagram-scroll" ref={scroller} {onscroll} tabindex="-1" data-testid="diagram">
             // The lifelines' names stay on top while the history scrolls under them.
@@ -146,7 +157,7 @@ fn arrow_view(arrow: &Arrow, time: f64, selected: bool, on_select: &Callback<u64
         1.0
     };
     let (tx, ty) = tip(arrow, moved);
-    let (lx, ly, anchor) = label_at(arrow);
+    let (lx, ly, angle) = label_at(arrow);
     let index = arrow.index;
     let onclick = {
         let on_select = on_select.clone();
@@ -193,7 +204,8 @@ fn arrow_view(arrow: &Arrow, time: f64, selected: bool, on_select: &Callback<u64
             if arrow.fate == Fate::InFlight {
                 <circle class="packet-dot" cx={tx.to_string()} cy={ty.to_string()} r="4" />
             }
-            <text class="arrow-label" x={lx.to_string()} y={ly.to_string()} text-anchor={anchor}>
+            <text class="arrow-label" x={lx.to_string()} y={ly.to_string()} text-anchor="middle"
+                transform={format!("rotate({angle} {lx} {ly})")}>
                 { &arrow.label }
                 if arrow.fate == Fate::Lost { <tspan class="lost-word">{ " ✕ lost" }</tspan> }
                 if arrow.dup && !arrow.label.contains("DUP") { <tspan class="dup-word">{ " (copy)" }</tspan> }
