@@ -247,6 +247,14 @@ test('diagram: simulator, step back to before the loss and fork the future', asy
   await page.click('#play-pause');
   await publish(page, 'esp32-kitchen', '21.5', 1);
   await page.locator('#diagram-heading').click();
+  // Keys: + and − change the speed (not while typing in a field).
+  await page.keyboard.press('+');
+  await eventually(async () => assert.match(await page.textContent('[data-testid="status"]'), /Speed ×2\./));
+  await page.keyboard.press('-');
+  await eventually(async () => assert.match(await page.textContent('[data-testid="status"]'), /Speed ×1\./));
+  await page.locator('#publish-topic').press('+');
+  assert.match(await page.textContent('[data-testid="status"]'), /Speed ×1\./, 'typing is not a shortcut');
+  await page.locator('#diagram-heading').click();
   let lostAt = null;
   for (let i = 0; i < 12 && lostAt === null; i++) {
     await page.keyboard.press('ArrowRight');
@@ -287,4 +295,30 @@ test('diagram: simulator, step back to before the loss and fork the future', asy
   assert.equal(await page.evaluate((s) => window.__playground.seek(s), first), first);
   assert.equal(await page.evaluate(() => window.__playground.playing()), 0);
   assert.ok((await page.evaluate(() => window.__playground.step())) > first);
+});
+
+test('diagram: packets glide while in flight, and jump with prefers-reduced-motion', async ({ page }) => {
+  for (const reducedMotion of ['no-preference', 'reduce']) {
+    await page.emulateMedia({ reducedMotion });
+    await openPlayground(page);
+    await page.click('#quick-start');
+    await eventually(async () => assert.match(await panel(page, 'dashboard', 'subscriptions'), /granted 2/));
+    // A slow link: a packet takes a second to cross.
+    await page.locator('#link-latency').evaluate((input) => {
+      input.value = '1000';
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await eventually(async () => assert.match(await page.textContent('[data-testid="status"]'), /Latency 1000 ms/));
+    await publish(page, 'esp32-kitchen', '21.5', 0);
+    const dot = page.locator('[data-testid="diagram"] .arrow[data-fate="in-flight"] .packet-dot').first();
+    await dot.waitFor({ timeout: 5_000 });
+    const before = Number(await dot.getAttribute('cx'));
+    await page.waitForTimeout(300);
+    const after = Number(await dot.getAttribute('cx'));
+    if (reducedMotion === 'reduce') {
+      assert.equal(after, before, 'no gliding with reduced motion');
+    } else {
+      assert.ok(after > before + 10, `the packet moves towards the broker: ${before} → ${after}`);
+    }
+  }
 });

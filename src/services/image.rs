@@ -1,5 +1,6 @@
 //! Saving an SVG document as a PNG: the browser draws it as an image onto a canvas (at twice its
-//! size, so text stays sharp on slides), and the canvas is offered as a download.
+//! size, so text stays sharp on slides; smaller for a very long history), and the canvas is offered
+//! as a download.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -24,12 +25,17 @@ pub fn save_svg_as_png(filename: &str, svg: &str, width: f32, height: f32, done:
     image.set_src(&format!("data:image/svg+xml;charset=utf-8,{encoded}"));
 }
 
+/// Browsers refuse canvases much taller than this (Chromium: 32,767 px); a long history is drawn
+/// smaller rather than not at all.
+const MAX_SIDE: f64 = 16_000.0;
+
 fn draw(image: &web_sys::HtmlImageElement, filename: &str, width: f32, height: f32) -> Option<()> {
-    const SCALE: f64 = 2.0;
+    let longest = f64::from(width.max(height)).max(1.0);
+    let scale = (MAX_SIDE / longest).min(2.0);
     let document = gloo::utils::document();
     let canvas: web_sys::HtmlCanvasElement =
         document.create_element("canvas").ok()?.dyn_into().ok()?;
-    let (w, h) = (f64::from(width) * SCALE, f64::from(height) * SCALE);
+    let (w, h) = (f64::from(width) * scale, f64::from(height) * scale);
     canvas.set_width(w.ceil() as u32);
     canvas.set_height(h.ceil() as u32);
     let context: web_sys::CanvasRenderingContext2d =

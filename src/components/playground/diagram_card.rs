@@ -18,7 +18,7 @@ use crate::playground::controls::{self, StepCommand};
 use crate::playground::diagram::scene;
 use crate::playground::diagram_svg::{standalone, HEAD};
 use crate::playground::model::ClientKey;
-use crate::playground::workspace::Workspace;
+use crate::playground::workspace::{FaultKind, Workspace};
 use crate::playground_state::{PgAction, PlaygroundState};
 use crate::services::{clock, download, image, page};
 
@@ -161,7 +161,13 @@ pub fn diagram_card(props: &DiagramCardProps) -> Html {
     } else {
         state.fault_target.or(names.first().map(|(k, _)| *k))
     };
-    let (kind, packet) = (state.fault_kind, state.fault_packet);
+    // A real broker's only fault is dropping our own packet.
+    let kind = if playhead.simulated {
+        state.fault_kind
+    } else {
+        FaultKind::Drop
+    };
+    let packet = state.fault_packet;
     let faults = fault_panel(&FaultPanelProps {
         simulated: playhead.simulated,
         link,
