@@ -227,6 +227,7 @@ test('diagram: simulator, a dropped PUBACK and the retry make a QoS 1 duplicate;
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(150);
   await screenshot(page, 'diagram-simulator-faults-390-dark');
+  await page.locator('[data-testid="diagram-card"]').screenshot({ path: path.join('target', 'e2e', 'diagram-card-390-dark.png') });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: 'light' });
   // Export: a standalone SVG file and a PNG drawn from it.
@@ -321,4 +322,36 @@ test('diagram: packets glide while in flight, and jump with prefers-reduced-moti
       assert.ok(after > before + 10, `the packet moves towards the broker: ${before} → ${after}`);
     }
   }
+});
+
+test('diagram: a sleeping sensor’s messages queue at the in-page broker, and stepping back shows the queue as it was', async ({ page }) => {
+  await openPlayground(page);
+  await page.click('#quick-start');
+  await eventually(async () => assert.match(await panel(page, 'dashboard', 'subscriptions'), /granted 2/));
+  // A persistent session (clean session off) can sleep.
+  await page.fill('#client-name', 'sensor');
+  const options = page.locator('#add-client-form details.more');
+  if (!(await options.evaluate((details) => details.open))) await options.locator('summary').click();
+  await page.uncheck('#client-clean');
+  await page.click('#add-client');
+  await eventually(async () => assert.equal(await panel(page, 'sensor', 'connection-state'), 'connected'));
+  await page.selectOption('#subscribe-client', { label: 'sensor' });
+  await page.fill('#subscribe-filter', 'home/#');
+  await page.selectOption('#subscribe-qos', '1');
+  await page.click('#subscribe-button');
+  await eventually(async () => assert.match(await panel(page, 'sensor', 'subscriptions'), /granted 1/));
+  await page.locator('.fault-client[data-name="sensor"] button', { hasText: 'Sleep' }).click();
+  await eventually(async () => assert.match(await panel(page, 'sensor', 'connection-state'), /asleep/));
+  const asleep = await page.evaluate(() => window.__playground.cursor());
+  await publish(page, 'esp32-kitchen', '21.5', 1);
+  const queued = page.locator('[data-testid="broker-state"] [data-testid="queued"]');
+  await eventually(async () => assert.match(await queued.textContent(), /queued for it \(1\): home\/kitchen\/temperature/));
+  assert.match(await page.textContent('[data-testid="transcript"]'), /sensor: ☾ asleep/);
+  // Back to when it fell asleep: nothing queued yet.
+  await page.evaluate((step) => window.__playground.seek(step), asleep);
+  await eventually(async () => assert.equal(await queued.count(), 0));
+  await page.click('#play-pause');
+  await page.locator('.fault-client[data-name="sensor"] button', { hasText: 'Wake' }).click();
+  await eventually(async () => assert.equal(await page.evaluate(() => window.__playground.receivedBy('sensor')), 1), { timeout: 8_000 });
+  assert.equal(await queued.count(), 0, 'delivered on waking');
 });

@@ -42,7 +42,7 @@ pub fn step_controls(props: &StepControlsProps) -> Html {
     let play = if p.playing {
         button(
             "play-pause",
-            "⏸ Pause",
+            "‖ Pause",
             "Pause",
             "Space",
             StepCommand::Pause,
