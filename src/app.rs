@@ -13,6 +13,7 @@ use crate::components::playground::page::PlaygroundPage;
 use crate::components::playground::Engine;
 use crate::components::result_panel::ResultPanel;
 use crate::inspector::highlight::Pointer;
+use crate::playground::controls::{self, StepCommand};
 use crate::playground::model::{Direction, MessageRecord};
 use crate::playground::profiles;
 use crate::playground::workspace::BrokerChoice;
@@ -105,7 +106,11 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let last = Rc::new(Cell::new(0u64));
             let hook_engine = engine.clone();
-            page::install_hooks(move |query| read_hook(&hook_engine, query));
+            let act_engine = engine.clone();
+            page::install_hooks(
+                move |query| read_hook(&hook_engine, query),
+                move |name, value| act_hook(&act_engine, name, value),
+            );
             let frame = clock::Loop::start(
                 move || {
                     engine.0.with(|workspace, now| workspace.tick(now));
@@ -204,6 +209,15 @@ fn read_hook(engine: &Engine, query: &str) -> f64 {
         "messages" => workspace.history().messages.end() as f64,
         "packets" => workspace.history().packets.end() as f64,
         "clients" => workspace.clients().len() as f64,
+        "cursor" | "head" | "first" | "playing" => {
+            let playhead = workspace.playhead(clock::now());
+            match query {
+                "cursor" => playhead.cursor as f64,
+                "head" => playhead.head as f64,
+                "first" => playhead.first as f64,
+                _ => f64::from(u8::from(playhead.playing)),
+            }
+        }
         // For the throughput benchmark: when the first and the latest delivered message arrived
         // (workspace milliseconds, i.e. `performance.now()`), and how many distinct payloads were
         // delivered (its publisher numbers every payload, so this finds duplicates).
@@ -234,6 +248,26 @@ fn read_hook(engine: &Engine, query: &str) -> f64 {
             None => f64::NAN,
         },
     }
+}
+
+/// Runs a `window.__playground` stepping control (see README, "Test and benchmark hooks") exactly
+/// as the buttons do; the cursor after it, or NaN when nothing moved.
+fn act_hook(engine: &Engine, name: &str, value: f64) -> f64 {
+    let command = match name {
+        "seek" if value.is_finite() && value >= 0.0 => StepCommand::Seek(value as u64),
+        "step" => StepCommand::Forward,
+        "back" => StepCommand::Back,
+        "play" => StepCommand::Play,
+        "pause" => StepCommand::Pause,
+        "speed" if value.is_finite() && value > 0.0 => StepCommand::Speed(value),
+        _ => return f64::NAN,
+    };
+    let Some(moved) = engine.0.try_with(|workspace, now| {
+        controls::apply(workspace, command, now).map(|_| workspace.playhead(now).cursor)
+    }) else {
+        return f64::NAN;
+    };
+    moved.map_or(f64::NAN, |cursor| cursor as f64)
 }
 
 /// A callback that dispatches the action `make` builds from its argument.

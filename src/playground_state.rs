@@ -17,7 +17,8 @@ use crate::playground::log_view::LogFilter;
 use crate::playground::model::{ClientKey, Direction};
 use crate::playground::payload::PayloadView;
 use crate::playground::profiles::{self, Profile};
-use crate::playground::workspace::BrokerChoice;
+use crate::playground::workspace::{BrokerChoice, FaultKind};
+use mqtt_core::codec::PacketType;
 
 /// The default simulated link latency, milliseconds.
 pub const DEFAULT_LATENCY_MS: u64 = 50;
@@ -157,7 +158,24 @@ pub struct PlaygroundState {
     pub remember_password: bool,
     /// Colour theme.
     pub theme: Theme,
+    /// The fault form: drop or duplicate…
+    pub fault_kind: FaultKind,
+    /// …the next packet of this type…
+    pub fault_packet: PacketType,
+    /// …to (simulator) or from (real broker) this client; `None`: to the broker.
+    pub fault_target: Option<ClientKey>,
 }
+
+/// The packet types a fault can aim at, in handshake order.
+pub const FAULT_PACKETS: [PacketType; 7] = [
+    PacketType::Publish,
+    PacketType::PubAck,
+    PacketType::PubRec,
+    PacketType::PubRel,
+    PacketType::PubComp,
+    PacketType::Subscribe,
+    PacketType::SubAck,
+];
 
 /// An edit of the add-client form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -320,6 +338,12 @@ pub enum PgAction {
     LoadProfile(Profile),
     /// The theme.
     SetTheme(Theme),
+    /// The fault form's kind.
+    SetFaultKind(FaultKind),
+    /// The fault form's packet type.
+    SetFaultPacket(PacketType),
+    /// The fault form's client (`None`: the broker).
+    SetFaultTarget(Option<ClientKey>),
 }
 
 impl PlaygroundState {
@@ -361,6 +385,9 @@ impl PlaygroundState {
             profile_name: String::new(),
             remember_password: false,
             theme,
+            fault_kind: FaultKind::Drop,
+            fault_packet: PacketType::PubAck,
+            fault_target: None,
         }
     }
 
@@ -524,6 +551,9 @@ impl Reducible for PlaygroundState {
                 if next.packet_client == Some(key) {
                     next.packet_client = None;
                 }
+                if next.fault_target == Some(key) {
+                    next.fault_target = None;
+                }
             }
             PgAction::SetPublishClient(key) => {
                 next.publish_client = Some(key);
@@ -611,6 +641,9 @@ impl Reducible for PlaygroundState {
                 next.status = format!("Loaded profile {}.", profile.name);
             }
             PgAction::SetTheme(theme) => next.theme = theme,
+            PgAction::SetFaultKind(kind) => next.fault_kind = kind,
+            PgAction::SetFaultPacket(packet) => next.fault_packet = packet,
+            PgAction::SetFaultTarget(target) => next.fault_target = target,
         }
         Rc::new(next)
     }
@@ -798,6 +831,28 @@ mod tests {
         let state = state.reduce(PgAction::ShowTopic("home/kitchen/temp".into()));
         assert_eq!(state.tab, TrafficTab::Messages);
         assert_eq!(state.log_filter.topic, "home/kitchen/temp");
+    }
+
+    #[test]
+    fn the_fault_form_aims_at_a_packet_and_forgets_a_removed_client() {
+        let state = start();
+        assert_eq!(
+            (state.fault_kind, state.fault_packet, state.fault_target),
+            (FaultKind::Drop, PacketType::PubAck, None)
+        );
+        let state = state
+            .reduce(PgAction::SetFaultKind(FaultKind::Duplicate))
+            .reduce(PgAction::SetFaultPacket(PacketType::PubRec))
+            .reduce(PgAction::SetFaultTarget(Some(2)));
+        assert_eq!(
+            (state.fault_kind, state.fault_packet, state.fault_target),
+            (FaultKind::Duplicate, PacketType::PubRec, Some(2))
+        );
+        let state = state.reduce(PgAction::ClientRemoved(3));
+        assert_eq!(state.fault_target, Some(2));
+        let state = state.reduce(PgAction::ClientRemoved(2));
+        assert_eq!(state.fault_target, None, "the broker, not a removed client");
+        assert!(FAULT_PACKETS.contains(&state.fault_packet));
     }
 
     #[test]

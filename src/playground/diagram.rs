@@ -8,7 +8,7 @@
 /// Where the first step is drawn.
 pub const TOP: f32 = 20.0;
 /// The least distance between two steps, so their labels never overlap.
-pub const MIN_GAP: f32 = 18.0;
+pub const MIN_GAP: f32 = 22.0;
 /// The most a pause can add.
 pub const MAX_GAP: f32 = 240.0;
 
@@ -31,7 +31,7 @@ pub fn time_px(ms: u64) -> f32 {
 /// Room on the left for the times.
 pub const GUTTER: f32 = 64.0;
 /// Room outside the outermost lifelines (for the marks' words).
-pub const SIDE: f32 = 96.0;
+pub const SIDE: f32 = 140.0;
 /// Between two lifelines.
 pub const LANE_GAP: f32 = 176.0;
 
@@ -75,6 +75,9 @@ pub struct Arrow {
     pub x2: f32,
     /// To.
     pub y2: f32,
+    /// The y of its step (where it was written, or on a real broker where we saw it): its time goes
+    /// there, and steps never overlap.
+    pub y: f32,
     /// "PUBLISH #1 QoS 2 DUP RETAIN".
     pub label: String,
     /// At the cursor.
@@ -248,13 +251,16 @@ pub fn scene(ws: &Workspace, playhead: &Playhead, top: f32, bottom: f32) -> Scen
             (false, _) => {
                 let far = p.far_at.unwrap_or(p.at);
                 if to_broker {
-                    y2 = y_at(far).max(y1 + 8.0);
+                    y2 = y_at(far).clamp(y1 + 6.0, y1 + MIN_GAP / 2.0);
                     if current && (far as f64) > playhead.time {
                         fate = Fate::InFlight;
                         flight = Some((at, far as f64));
                     }
                 } else {
-                    y1 = y_at(far).min(y2 - 8.0);
+                    // The broker's send is an estimate, and a packet held in hold mode may have left
+                    // long before it was revealed: a short slope keeps it beside its own step, clear
+                    // of the arrows before it (the hold queue shows the wait).
+                    y1 = y_at(far).clamp(y2 - MIN_GAP / 2.0, y2 - 6.0);
                 }
             }
         }
@@ -283,6 +289,7 @@ pub fn scene(ws: &Workspace, playhead: &Playhead, top: f32, bottom: f32) -> Scen
             y1,
             x2: fraction,
             y2,
+            y: p.y,
             dup: p
                 .bytes
                 .first()

@@ -13,14 +13,20 @@
 //! Both backends produce the same records: [`PacketRecord`](model::PacketRecord)s (time, client,
 //! direction, transmission id, type, packet id, summary, bytes, fate) and
 //! [`MessageRecord`](model::MessageRecord)s (time, client, topic, payload, QoS, retain, dup). The
-//! message log, the topic tree, the charts and the packet list only read these, so the next part (the
-//! animated sequence diagram with stepping) can replay them too.
+//! message log, the topic tree, the charts, the packet list and the sequence diagram only read these;
+//! each packet and mark is also a *step* of the diagram, so the cursor can move over the history.
 //!
 //! * [`model`] — the records, client status and notices.
 //! * [`ring`] — an append-only log with a cap that keeps indices stable when old entries go.
 //! * [`config`] — a client's options, the publish and subscribe requests.
 //! * [`forms`] — the forms as typed text, parsed into those with a message per field.
-//! * [`workspace`] — the engine and its two backends.
+//! * [`workspace`] — the engine and its two backends, with the playhead (play, pause, step, seek),
+//!   hold mode on a real broker and faults.
+//! * [`panels`] — the sessions' and the in-page broker's state at the cursor.
+//! * [`diagram`] — the sequence diagram's geometry: lifelines, arrows with their fate, marks, for the
+//!   window of the diagram in view.
+//! * [`diagram_svg`] — shapes shared by the page and the export, and the diagram as a standalone SVG.
+//! * [`controls`] — stepping commands, the keyboard map and the speed ladder.
 //! * [`explain`] — URL checks and what a close code, a refusal or a timeout means for a person.
 //! * [`topics`] — the topic tree of everything received.
 //! * [`traced`] — devices drawn from their packet trace (`mqtt-playground/trace/<clientId>`).
@@ -34,7 +40,9 @@
 //! * [`vec_map`] — a small map that costs less WebAssembly than a `BTreeMap`.
 
 pub mod config;
+pub mod controls;
 pub mod diagram;
+pub mod diagram_svg;
 pub mod explain;
 pub mod export;
 pub mod forms;

@@ -784,6 +784,7 @@ impl RealBackend {
     /// go live).
     pub fn set_hold(&mut self, shared: &mut Shared, hold: bool, now: Instant) {
         self.hold = hold;
+        shared.compact = hold;
         if !hold {
             self.cursor = None;
             while self.next_waiting().is_some() {
@@ -967,9 +968,8 @@ impl RealBackend {
             shared.changed();
             return Ok(());
         }
-        if !self.hold {
-            self.hold = true;
-        }
+        self.hold = true;
+        shared.compact = true;
         self.step_waiting(shared, now)
     }
 
@@ -978,6 +978,7 @@ impl RealBackend {
         let cursor = self.cursor.unwrap_or(shared.steps());
         self.cursor = Some(cursor.saturating_sub(1).max(self.first_step));
         self.hold = true;
+        shared.compact = true;
         shared.changed();
     }
 
@@ -987,6 +988,7 @@ impl RealBackend {
         self.cursor = (step < shared.steps()).then_some(step);
         if self.cursor.is_some() {
             self.hold = true;
+            shared.compact = true;
         }
         shared.changed();
     }

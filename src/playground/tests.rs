@@ -12,7 +12,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use super::config::{ClientConfig, PublishRequest, SubscribeRequest, WillConfig};
 use super::model::{ClientKey, Direction, Level, MarkKind, Status};
-use super::workspace::{BrokerChoice, FaultKind, Io, SocketId, Workspace};
+use super::workspace::{BrokerChoice, FaultKind, Io, SocketId, Workspace, COMPACT_MS};
 
 fn config(name: &str) -> ClientConfig {
     ClientConfig::new(name, &format!("mqttpg-{name}"))
@@ -974,6 +974,36 @@ fn real_hold_mode_walks_a_qos2_handshake_packet_by_packet() {
     net.ws.play(net.now);
     assert!(net.ws.playhead(net.now).at_head());
     assert_eq!(panel(&net.ws, dashboard).1, Vec::<u16>::new());
+}
+
+#[test]
+fn real_hold_mode_spaces_steps_by_clicks_not_by_the_minutes_between_them() {
+    let mut net = Net::new(BrokerConfig::default());
+    let kitchen = net.add(config("esp32-kitchen"));
+    net.ws.pause(net.now);
+    let publish = PublishRequest::new("home/t", "21.5", QoS::AtLeastOnce, false);
+    net.ws.publish(kitchen, &publish, net.now).unwrap();
+    net.pump();
+    let mut ys = Vec::new();
+    for _ in 0..2 {
+        net.advance(20_000);
+        net.ws.step_forward(net.now).unwrap();
+        net.pump();
+        ys.push(net.ws.history().beats.last().unwrap().y);
+    }
+    let gap = ys[1] - ys[0];
+    assert!(gap <= super::diagram::gap(COMPACT_MS), "{gap}");
+    // Playing again: time spaces the steps as usual.
+    net.ws.play(net.now);
+    net.advance(1_000);
+    net.ws.publish(kitchen, &publish, net.now).unwrap();
+    net.pump();
+    let last = net.ws.history().beats.last().unwrap().y;
+    assert!(
+        last - ys[1] > super::diagram::gap(COMPACT_MS),
+        "{}",
+        last - ys[1]
+    );
 }
 
 #[test]

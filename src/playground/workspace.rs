@@ -227,7 +227,13 @@ pub(crate) struct Shared {
     pub max_span: f32,
     /// Devices drawn from their packet trace (`mqtt-playground/trace/<clientId>`).
     pub devices: TracedDevices,
+    /// Hold mode on a real broker: the time between steps is the user's thinking, not the network's,
+    /// so it does not space the diagram's steps (a handshake walked over a minute stays on one screen).
+    pub compact: bool,
 }
+
+/// In hold mode, steps are spaced as if at most this many milliseconds passed between them.
+pub const COMPACT_MS: u64 = 40;
 
 /// What the simulator's rebuild restores: the shared state when the simulated backend started.
 #[derive(Debug, Clone)]
@@ -278,12 +284,19 @@ impl Shared {
     /// A new step of the diagram at `at`: its number and its y, below the previous one by at least
     /// [`diagram::MIN_GAP`](super::diagram::MIN_GAP) and more the more time passed.
     pub fn beat(&mut self, at: Instant) -> (u64, f32) {
+        let compact = self.compact;
         let y = self
             .history
             .beats
             .last()
             .map_or(super::diagram::TOP, |last| {
-                last.y + super::diagram::gap(at.saturating_sub(last.at))
+                let passed = at.saturating_sub(last.at);
+                last.y
+                    + super::diagram::gap(if compact {
+                        passed.min(COMPACT_MS)
+                    } else {
+                        passed
+                    })
             });
         (self.history.beats.push(Beat { at, y }), y)
     }
@@ -703,6 +716,7 @@ impl Workspace {
             real.close_all(&mut self.shared, now);
         }
         self.broker = broker.clone();
+        self.shared.compact = false;
         self.backend = Self::backend_for(&broker, &self.shared, now);
         self.shared.notify(Notice::new(
             now,
@@ -1054,6 +1068,7 @@ impl Workspace {
             real.close_all(&mut self.shared, now);
         }
         let latency_ms = scenario.link.latency_ms;
+        self.shared.compact = false;
         let mut sim = SimBackend::new(latency_ms, &self.shared, now)?;
         self.shared.clients.clear();
         let mut keys = Vec::new();

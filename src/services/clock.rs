@@ -67,3 +67,9 @@ fn schedule(handle: Rc<RefCell<Option<AnimationFrame>>>, frame: Rc<dyn Fn()>) {
         *slot = Some(request);
     }
 }
+
+/// Calls `frame` once, at the next animation frame (for a view that animates only while something
+/// moves). Dropping the handle cancels it.
+pub fn next_frame(frame: impl FnOnce() + 'static) -> AnimationFrame {
+    request_animation_frame(move |_| frame())
+}

@@ -53,6 +53,17 @@ impl Driver {
         result
     }
 
+    /// Like [`Driver::with`], unless the workspace is busy (a hook called from inside an event
+    /// handler): then `None`, instead of a panic.
+    pub fn try_with<R>(&self, change: impl FnOnce(&mut Workspace, u64) -> R) -> Option<R> {
+        let result = {
+            let mut workspace = self.workspace.try_borrow_mut().ok()?;
+            change(&mut workspace, clock::now())
+        };
+        self.perform();
+        Some(result)
+    }
+
     /// Reads the workspace (for rendering). Never call `with` while holding it.
     pub fn read(&self) -> std::cell::Ref<'_, Workspace> {
         self.workspace.borrow()

@@ -6,6 +6,7 @@
 //! * [`clock`] — `performance.now()`, the wall clock, the animation-frame loop.
 //! * [`storage`] — `localStorage` for profiles and the theme.
 //! * [`download`] — saving an export as a file.
+//! * [`image`] — an SVG drawn onto a canvas and saved as PNG.
 //! * [`clipboard`] — copying text.
 //! * [`random`] — generated client ids.
 //! * [`page`] — the page's protocol and route, the theme attribute, marks and test hooks.
@@ -14,6 +15,7 @@ pub mod clipboard;
 pub mod clock;
 pub mod download;
 pub mod driver;
+pub mod image;
 pub mod page;
 pub mod random;
 pub mod storage;

@@ -61,26 +61,92 @@ pub fn focus(id: &str) {
     }
 }
 
-/// Exposes `window.__playground`: a few read-only numbers for tests and benchmarks (see README).
+/// Whether the user asked the system for less motion (`prefers-reduced-motion: reduce`): packets
+/// then jump between steps instead of gliding.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|window| {
+            window
+                .match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|query| query.matches())
+}
+
+/// Calls `pressed` with the key of every keydown meant as a page shortcut: not while typing (inputs,
+/// text areas, selects, editable text), not for keys a focused widget handles itself (tabs, trees,
+/// grids, sliders, or Space/Enter on a button or link), not with Ctrl/Alt/Meta. `pressed` returns
+/// whether it used the key (then the browser's default, e.g. scrolling on Space, is prevented).
+pub fn on_shortcut_key(pressed: impl Fn(&str) -> bool + 'static) -> gloo::events::EventListener {
+    let document = gloo::utils::document();
+    let options = gloo::events::EventListenerOptions::enable_prevent_default();
+    gloo::events::EventListener::new_with_options(&document, "keydown", options, move |event| {
+        let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+            return;
+        };
+        if event.default_prevented() || event.ctrl_key() || event.alt_key() || event.meta_key() {
+            return;
+        }
+        let key = event.key();
+        let target = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok());
+        if let Some(element) = target {
+            let tag = element.tag_name().to_ascii_lowercase();
+            let role = element.get_attribute("role").unwrap_or_default();
+            let editable = element
+                .dyn_ref::<web_sys::HtmlElement>()
+                .is_some_and(|e| e.is_content_editable());
+            let typing = matches!(tag.as_str(), "input" | "textarea" | "select") || editable;
+            let widget = matches!(
+                role.as_str(),
+                "tab" | "tablist" | "tree" | "treeitem" | "grid" | "row" | "gridcell" | "slider"
+            );
+            let pressable = matches!(tag.as_str(), "button" | "a" | "summary") || role == "button";
+            if typing || widget || (pressable && (key == " " || key == "Enter")) {
+                return;
+            }
+        }
+        if pressed(&key) {
+            event.prevent_default();
+        }
+    })
+}
+
+/// Exposes `window.__playground` for tests and benchmarks (see README): read-only numbers, and the
+/// stepping controls.
+///
 /// `read` answers a query name ("received", "messages", "packets", "clients", "firstReceivedAt",
-/// "lastReceivedAt", "receivedDistinct" or "received:<name>").
-pub fn install_hooks(read: impl Fn(&str) -> f64 + 'static) {
+/// "lastReceivedAt", "receivedDistinct", `received:<name>`, "cursor", "head", "first", "playing").
+/// `act` runs a control ("seek" with a step, "step", "back", "play", "pause", "speed" with a factor)
+/// and returns the cursor after it, or NaN when nothing moved.
+pub fn install_hooks(
+    read: impl Fn(&str) -> f64 + 'static,
+    act: impl Fn(&str, f64) -> f64 + 'static,
+) {
     let read = std::rc::Rc::new(read);
+    let act = std::rc::Rc::new(act);
     let object = js_sys::Object::new();
-    let entries: [(&str, &str); 7] = [
-        ("received", "received"),
-        ("messages", "messages"),
-        ("packets", "packets"),
-        ("clients", "clients"),
-        ("firstReceivedAt", "firstReceivedAt"),
-        ("lastReceivedAt", "lastReceivedAt"),
-        ("receivedDistinct", "receivedDistinct"),
-    ];
-    for (name, query) in entries {
+    let set = |name: &str, value: &wasm_bindgen::JsValue| {
+        let _ = js_sys::Reflect::set(&object, &name.into(), value);
+    };
+    for name in [
+        "received",
+        "messages",
+        "packets",
+        "clients",
+        "firstReceivedAt",
+        "lastReceivedAt",
+        "receivedDistinct",
+        "cursor",
+        "head",
+        "first",
+        "playing",
+    ] {
         let read = read.clone();
-        let query = query.to_string();
-        let function = Closure::<dyn Fn() -> f64>::new(move || read(&query));
-        let _ = js_sys::Reflect::set(&object, &name.into(), function.as_ref());
+        let function = Closure::<dyn Fn() -> f64>::new(move || read(name));
+        set(name, function.as_ref());
         function.forget();
     }
     let by_name = {
@@ -89,7 +155,15 @@ pub fn install_hooks(read: impl Fn(&str) -> f64 + 'static) {
             read(&format!("received:{client}"))
         })
     };
-    let _ = js_sys::Reflect::set(&object, &"receivedBy".into(), by_name.as_ref());
+    set("receivedBy", by_name.as_ref());
     by_name.forget();
+    for name in ["seek", "step", "back", "play", "pause", "speed"] {
+        let act = act.clone();
+        let function = Closure::<dyn Fn(wasm_bindgen::JsValue) -> f64>::new(
+            move |value: wasm_bindgen::JsValue| act(name, value.as_f64().unwrap_or(f64::NAN)),
+        );
+        set(name, function.as_ref());
+        function.forget();
+    }
     let _ = js_sys::Reflect::set(&gloo::utils::window(), &"__playground".into(), &object);
 }

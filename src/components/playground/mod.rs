@@ -15,13 +15,20 @@ pub mod broker_panel;
 pub mod chart;
 pub mod client_form;
 pub mod client_list;
+pub mod diagram_card;
+pub mod diagram_view;
+pub mod fault_panel;
+pub mod hold_queue;
 pub mod message_view;
 pub mod packet_view;
 pub mod page;
 pub mod publish_form;
+pub mod state_panels;
+pub mod step_controls;
 pub mod subscribe_form;
 pub mod topic_tree;
 pub mod traffic;
+pub mod transcript;
 pub mod virtual_list;
 
 /// The workspace and its sockets, shared by the page (equal when it is the same driver).

@@ -11,6 +11,7 @@ use yew::prelude::*;
 use super::broker_panel::{broker_panel, BrokerPanelProps};
 use super::client_form::{add_client_form, AddClientFormProps};
 use super::client_list::{client_card, client_views, ClientCommand};
+use super::diagram_card::DiagramCard;
 use super::message_view::{messages_view, MessagesViewProps};
 use super::packet_view::{packets_view, PacketsViewProps};
 use super::publish_form::{publish_panel, ClientChoice, PublishPanelProps};
@@ -39,7 +40,7 @@ pub struct PlaygroundPageProps {
 }
 
 /// A callback dispatching the action `make` builds from its argument.
-fn send<T: 'static>(
+pub(super) fn send<T: 'static>(
     state: &UseReducerHandle<PlaygroundState>,
     make: fn(T) -> PgAction,
 ) -> Callback<T> {
@@ -564,6 +565,7 @@ pub fn playground_page(props: &PlaygroundPageProps) -> Html {
                 }
             </div>
             <div class="pg-main">
+                <DiagramCard state={state.clone()} engine={engine.clone()} />
                 <div class="pg-forms">
                     { publish }
                     { subscribe }

@@ -1,0 +1,53 @@
+//! The diagram as text, for screen readers and for copying into notes: the steps before the cursor
+//! as an ordered list (the latest few hundred), and the newest step announced politely as the cursor
+//! moves.
+
+use yew::prelude::*;
+
+use crate::playground::diagram::{scene, Scene};
+use crate::playground::workspace::{Playhead, Workspace};
+
+/// How far above the cursor the transcript reaches, in diagram pixels (a few hundred steps).
+const REACH: f32 = 6_000.0;
+
+/// The transcript's lines, oldest first: each arrow's story and each mark with its lifeline.
+pub fn lines(scene: &Scene) -> Vec<String> {
+    let mut items: Vec<(f32, String)> = scene
+        .arrows
+        .iter()
+        .map(|a| (a.y1, a.text.clone()))
+        .collect();
+    for mark in &scene.marks {
+        let lane = scene
+            .lanes
+            .iter()
+            .find(|l| l.x == mark.x)
+            .map_or("?", |l| l.name.as_str());
+        items.push((mark.y, format!("{lane}: {}", mark.text)));
+    }
+    items.sort_by(|a, b| a.0.total_cmp(&b.0));
+    items.into_iter().map(|(_, text)| text).collect()
+}
+
+/// The transcript at the playhead.
+pub fn transcript(workspace: &Workspace, playhead: &Playhead) -> Html {
+    let bottom = workspace
+        .history()
+        .beats
+        .get(playhead.cursor.saturating_sub(1))
+        .map_or(0.0, |b| b.y);
+    let view = scene(workspace, playhead, bottom - REACH, bottom + 1.0);
+    let lines = lines(&view);
+    let latest = lines.last().cloned().unwrap_or_default();
+    html! {
+        <>
+            <p class="visually-hidden" aria-live="polite" data-testid="latest-step">{ latest }</p>
+            <details class="transcript">
+                <summary>{ format!("Text transcript ({} steps up to the cursor)", lines.len()) }</summary>
+                <ol data-testid="transcript">
+                    { for lines.iter().map(|line| html! { <li>{ line }</li> }) }
+                </ol>
+            </details>
+        </>
+    }
+}
