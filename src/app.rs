@@ -1,7 +1,7 @@
 //! The root component: the two pages (the playground, the packet inspector), their reducers, the
 //! playground's workspace with its animation-frame loop, and the hooks tests and benchmarks read.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -15,6 +15,7 @@ use crate::components::result_panel::ResultPanel;
 use crate::inspector::highlight::Pointer;
 use crate::playground::controls::{self, StepCommand};
 use crate::playground::model::{Direction, MessageRecord};
+use crate::playground::pace::RenderPace;
 use crate::playground::profiles;
 use crate::playground::workspace::BrokerChoice;
 use crate::playground_state::{PgAction, PlaygroundState, Theme, DEFAULT_LATENCY_MS};
@@ -105,6 +106,8 @@ pub fn app() -> Html {
         let dispatcher = playground.dispatcher();
         use_effect_with((), move |_| {
             let last = Rc::new(Cell::new(0u64));
+            // Renders spaced out during a flood (see `playground::pace`).
+            let pace = RefCell::new(RenderPace::default());
             let hook_engine = engine.clone();
             let act_engine = engine.clone();
             page::install_hooks(
@@ -114,8 +117,15 @@ pub fn app() -> Html {
             let frame = clock::Loop::start(
                 move || {
                     engine.0.with(|workspace, now| workspace.tick(now));
-                    let revision = engine.0.try_read().map(|workspace| workspace.revision());
-                    if let Some(revision) = revision.filter(|r| *r != last.get()) {
+                    let changed = engine
+                        .0
+                        .try_read()
+                        .map(|workspace| (workspace.revision(), workspace.history().packets.end()));
+                    let due = |(revision, packets): &(u64, u64)| {
+                        *revision != last.get()
+                            && pace.borrow_mut().due(clock::now() as f64, *packets)
+                    };
+                    if let Some((revision, _)) = changed.filter(due) {
                         last.set(revision);
                         dispatcher.dispatch(PgAction::Tick(revision));
                     }

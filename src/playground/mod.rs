@@ -32,6 +32,7 @@
 //! * [`traced`] — devices drawn from their packet trace (`mqtt-playground/trace/<clientId>`).
 //! * [`series`] — which payloads are numbers, and the chart's geometry.
 //! * [`log_view`] — filtering the message log incrementally, and the virtual window of a list.
+//! * [`pace`] — renders spaced out while a real broker floods the page.
 //! * [`outbox`] — sends coalesced per socket until the page flushes them.
 //! * [`payload`] — a payload as text, pretty JSON, hex or base64.
 //! * [`export`] — the message log as JSON.
@@ -49,6 +50,7 @@ pub mod forms;
 pub mod log_view;
 pub mod model;
 pub mod outbox;
+pub mod pace;
 pub mod panels;
 pub mod payload;
 pub mod profiles;
