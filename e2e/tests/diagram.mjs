@@ -355,3 +355,37 @@ test('diagram: a sleeping sensor’s messages queue at the in-page broker, and s
   await eventually(async () => assert.equal(await page.evaluate(() => window.__playground.receivedBy('sensor')), 1), { timeout: 8_000 });
   assert.equal(await queued.count(), 0, 'delivered on waking');
 });
+
+test('diagram: hold mode warns before the keep-alive matters, and pings keep a paused client connected', async ({ page }) => {
+  const broker = await startMosquitto();
+  try {
+    await openPlayground(page);
+    await page.check('#broker-ws');
+    await page.fill('#broker-url', broker.url);
+    await page.click('#broker-apply');
+    await page.fill('#client-name', 'sensor');
+    const options = page.locator('#add-client-form details.more');
+    if (!(await options.evaluate((details) => details.open))) await options.locator('summary').click();
+    await page.fill('#client-keepalive', '4');
+    await page.click('#add-client');
+    await eventually(async () => assert.equal(await panel(page, 'sensor', 'connection-state'), 'connected'), { timeout: 10_000 });
+    await page.click('#play-pause');
+    await publish(page, 'sensor', '21.5', 1);
+    // Silent for half the keep alive: the queue says what the broker will do, and when the ping goes.
+    await eventually(async () => {
+      const warning = await page.textContent('.hold-client[data-name="sensor"] .keepalive-warning');
+      assert.match(warning, /closes the connection after 6 s of silence/);
+      assert.match(warning, /PINGREQ goes out by itself/);
+    }, { timeout: 6_000 });
+    // Longer than 1.5 × keep alive, still held: PINGREQ/PINGRESP are never held, so it stays connected.
+    await page.waitForTimeout(7_000);
+    assert.match(await waiting(page), /sensor.*PUBLISH #1/);
+    assert.equal(await panel(page, 'sensor', 'connection-state'), 'connected');
+    assert.match(await page.textContent('[data-testid="transcript"]'), /sensor → broker: PINGREQ/);
+  } catch (err) {
+    err.message += `\n--- mosquitto log ---\n${await broker.log()}`;
+    throw err;
+  } finally {
+    await broker.stop();
+  }
+});

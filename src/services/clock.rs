@@ -73,3 +73,9 @@ fn schedule(handle: Rc<RefCell<Option<AnimationFrame>>>, frame: Rc<dyn Fn()>) {
 pub fn next_frame(frame: impl FnOnce() + 'static) -> AnimationFrame {
     request_animation_frame(move |_| frame())
 }
+
+/// Calls `tick` every `ms` milliseconds until the returned handle is dropped (a view whose words
+/// depend on time passing, like a keep-alive countdown, renders again without any event).
+pub fn every(ms: u32, tick: impl Fn() + 'static) -> Interval {
+    Interval::new(ms, tick)
+}

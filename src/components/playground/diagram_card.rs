@@ -94,6 +94,7 @@ fn export(engine: &Engine, png: bool, state: &UseReducerHandle<PlaygroundState>)
 pub fn diagram_card(props: &DiagramCardProps) -> Html {
     let (state, engine) = (&props.state, &props.engine);
     let reduced_motion = *use_memo((), |_| page::prefers_reduced_motion());
+    let update = use_force_update();
     let on_command = act(state, engine, |ws, command: StepCommand, now| {
         controls::apply(ws, command, now)
     });
@@ -149,6 +150,14 @@ pub fn diagram_card(props: &DiagramCardProps) -> Html {
             transcript(&workspace, &playhead),
         )
     };
+    // In hold mode the queue's keep-alive warning and ping countdown change with time alone.
+    {
+        let hold = !playhead.simulated && !playhead.playing;
+        use_effect_with(hold, move |hold| {
+            let timer = hold.then(|| clock::every(1_000, move || update.force_update()));
+            move || drop(timer)
+        });
+    }
     let on_select = {
         let state = state.clone();
         Callback::from(move |index: u64| {
