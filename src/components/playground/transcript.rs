@@ -51,3 +51,52 @@ pub fn transcript(workspace: &Workspace, playhead: &Playhead) -> Html {
         </>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playground::diagram::{Arrow, Fate, Lane, MarkView};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn arrow(y: f32, text: &str) -> Arrow {
+        Arrow {
+            index: 0,
+            x1: 0.0,
+            y1: y,
+            x2: 1.0,
+            y2: y + 10.0,
+            y,
+            label: String::new(),
+            fate: Fate::Arrived,
+            dup: false,
+            flight: None,
+            time: String::new(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn lines_follow_the_diagram_top_down_and_name_each_mark_s_lifeline() {
+        let scene = Scene {
+            lanes: vec![Lane {
+                client: Some(2),
+                name: "dashboard".into(),
+                x: 336.0,
+            }],
+            arrows: vec![arrow(20.0, "PUBLISH"), arrow(64.0, "PUBREC")],
+            marks: vec![MarkView {
+                x: 336.0,
+                y: 42.0,
+                left: false,
+                text: "✓ delivered “21.5”".into(),
+                class: "delivered",
+            }],
+            ..Scene::default()
+        };
+        assert_eq!(
+            lines(&scene),
+            ["PUBLISH", "dashboard: ✓ delivered “21.5”", "PUBREC"]
+        );
+    }
+}
