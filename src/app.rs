@@ -260,9 +260,26 @@ fn read_hook(engine: &Engine, query: &str) -> f64 {
     }
 }
 
+/// The most simulator events a benchmark workload may take to run to its end.
+const WORKLOAD_MAX_EVENTS: usize = 5_000_000;
+
 /// Runs a `window.__playground` stepping control (see README, "Test and benchmark hooks") exactly
 /// as the buttons do; the cursor after it, or NaN when nothing moved.
 fn act_hook(engine: &Engine, name: &str, value: f64) -> f64 {
+    // Benchmarks: mqtt-sim's standard workload (two clients, `value` messages each at QoS 1 and 2)
+    // on the in-page broker, simulated to its end and paused there (`workload`) or playing from its
+    // start (`workloadLive`); the packets recorded so far.
+    if let ("workload" | "workloadLive", true) = (name, value.is_finite() && value >= 1.0) {
+        let scenario = mqtt_sim::workloads::large(2, value as usize);
+        let run = (name == "workload").then_some(WORKLOAD_MAX_EVENTS);
+        let loaded = engine
+            .0
+            .try_with(|workspace, now| workspace.load_scenario(scenario, run, now));
+        return match loaded {
+            Some(Ok(packets)) => packets as f64,
+            _ => f64::NAN,
+        };
+    }
     let command = match name {
         "seek" if value.is_finite() && value >= 0.0 => StepCommand::Seek(value as u64),
         "step" => StepCommand::Forward,

@@ -157,7 +157,16 @@ pub fn install_hooks(
     };
     set("receivedBy", by_name.as_ref());
     by_name.forget();
-    for name in ["seek", "step", "back", "play", "pause", "speed"] {
+    for name in [
+        "seek",
+        "step",
+        "back",
+        "play",
+        "pause",
+        "speed",
+        "workload",
+        "workloadLive",
+    ] {
         let act = act.clone();
         let function = Closure::<dyn Fn(wasm_bindgen::JsValue) -> f64>::new(
             move |value: wasm_bindgen::JsValue| act(name, value.as_f64().unwrap_or(f64::NAN)),
