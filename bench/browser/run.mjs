@@ -736,8 +736,8 @@ async function simulator(ctx) {
 //   a. frame time (p50/p95/max of animation-frame deltas, goal p95 ≤ 17 ms) while the diagram
 //      animates a 1,000-packet exchange: `workloadLive(n)` loads mqtt-sim's standard workload (two
 //      clients, QoS 1 and 2) to play from its start, slowed down so it animates for seconds;
-//   b. seek time on a timeline of more than 10,000 diagram steps (goal ≤ 16 ms from the seek to the
-//      next painted frame): `workload(n)` simulates it to its end, then `seek(step)` to random steps.
+//   b. seek time on a timeline of more than 10,000 diagram steps (goal ≤ 16 ms: the seek and its
+//      render fit in a frame): `workload(n)` simulates it to its end, then `seek(step)` to random steps.
 const DIAGRAM_HOOKS = ['workload', 'workloadLive', 'seek', 'play', 'speed', 'cursor', 'head', 'packets'];
 /** Messages per client for about 1,000 packets (a QoS 1 message makes 4 packets, a QoS 2 one 8). */
 const ANIMATE_MESSAGES = 84;
@@ -774,28 +774,40 @@ async function diagram(ctx) {
       const at = (q) => deltas[Math.min(deltas.length - 1, Math.floor(deltas.length * q / 100))];
       return { packets: seen, seconds: (performance.now() - start) / 1000, frames: deltas.length, p50: at(50), p95: at(95), max: deltas[deltas.length - 1] };
     })()`);
+    // Per seek, two figures: the main thread's work (the seek itself, then the next frame's script,
+    // render and a forced style + layout, from the frame's own start) — what must fit in a frame —
+    // and the wall time to the next frame, which is frame-bound (a seek issued just after a frame
+    // waits for the next one whatever its cost).
     const seek = await tab.evaluate(`(async () => {
       const pg = window.__playground;
       pg.workload(${SEEK_MESSAGES});
       await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
       const first = pg.first(), head = pg.head();
       let seed = 16; const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-      const times = [];
+      const work = [], wall = [];
       for (let i = 0; i < 50; i++) {
         const target = first + Math.floor(random() * (head - first));
         const start = performance.now();
         pg.seek(target);
-        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        times.push(performance.now() - start);
+        const called = performance.now() - start;
+        const [inFrame, end] = await new Promise((r) => requestAnimationFrame((frame) => {
+          document.body.offsetHeight; // style and layout of what the render changed
+          const now = performance.now();
+          r([now - Math.max(frame, start), now]);
+        }));
+        work.push(called + inFrame);
+        wall.push(end - start);
+        await new Promise((r) => setTimeout(r, 20));
       }
-      times.sort((a, b) => a - b);
-      return { steps: head - first, packets: pg.packets(), seeks: times.length, p50: times[25], p95: times[47], max: times[49] };
+      const stats = (xs) => { xs.sort((a, b) => a - b); return { p50: xs[25], p95: xs[47], max: xs[49] }; };
+      return { steps: head - first, packets: pg.packets(), seeks: work.length, work: stats(work), wall: stats(wall) };
     })()`);
     if (seek.steps < SEEK_MIN_STEPS) throw new Error(`the seek timeline has only ${seek.steps} steps`);
     console.log(`  animation: ${animate.packets} packets over ${fixed(animate.seconds, 1)} s, ${animate.frames} frames; seek: ${seek.steps} steps (${seek.packets} packets)\n`);
     console.log(table(['measurement', 'p50 ms', 'p95 ms', 'max ms', 'goal'], [
       ['frames while animating ~1,000 packets', fixed(animate.p50, 1), fixed(animate.p95, 1), fixed(animate.max, 1), `p95 ≤ ${GOAL_FRAME_P95_MS}: ${verdict(animate.p95 <= GOAL_FRAME_P95_MS)}`],
-      [`seek on a ${seek.steps.toLocaleString('en')}-step timeline (to the painted frame)`, fixed(seek.p50, 1), fixed(seek.p95, 1), fixed(seek.max, 1), `≤ ${GOAL_SEEK_MS}: ${verdict(seek.max <= GOAL_SEEK_MS)} (max), ${verdict(seek.p95 <= GOAL_SEEK_MS)} (p95)`],
+      [`seek on a ${seek.steps.toLocaleString('en')}-step timeline: main-thread work`, fixed(seek.work.p50, 1), fixed(seek.work.p95, 1), fixed(seek.work.max, 1), `≤ ${GOAL_SEEK_MS}: ${verdict(seek.work.p95 <= GOAL_SEEK_MS)} (p95), ${verdict(seek.work.max <= GOAL_SEEK_MS)} (max)`],
+      ['  the same seeks: wall time to the next frame', fixed(seek.wall.p50, 1), fixed(seek.wall.p95, 1), fixed(seek.wall.max, 1), 'frame-bound'],
     ]));
     return { animate, seek };
   } finally {
