@@ -17,7 +17,7 @@ use crate::playground::log_view::LogFilter;
 use crate::playground::model::{ClientKey, Direction};
 use crate::playground::payload::PayloadView;
 use crate::playground::profiles::{self, Profile};
-use crate::playground::workspace::{BrokerChoice, FaultKind};
+use crate::playground::workspace::{BrokerChoice, FaultAim, FaultKind};
 use mqtt_core::codec::PacketType;
 
 /// The default simulated link latency, milliseconds.
@@ -163,7 +163,7 @@ pub struct PlaygroundState {
     /// …the next packet of this type…
     pub fault_packet: PacketType,
     /// …to (simulator) or from (real broker) this client; `None`: to the broker.
-    pub fault_target: Option<ClientKey>,
+    pub fault_aim: FaultAim,
 }
 
 /// The packet types a fault can aim at, in handshake order.
@@ -343,7 +343,7 @@ pub enum PgAction {
     /// The fault form's packet type.
     SetFaultPacket(PacketType),
     /// The fault form's client (`None`: the broker).
-    SetFaultTarget(Option<ClientKey>),
+    SetFaultAim(FaultAim),
 }
 
 impl PlaygroundState {
@@ -387,7 +387,7 @@ impl PlaygroundState {
             theme,
             fault_kind: FaultKind::Drop,
             fault_packet: PacketType::PubAck,
-            fault_target: None,
+            fault_aim: FaultAim::ToBroker,
         }
     }
 
@@ -551,8 +551,8 @@ impl Reducible for PlaygroundState {
                 if next.packet_client == Some(key) {
                     next.packet_client = None;
                 }
-                if next.fault_target == Some(key) {
-                    next.fault_target = None;
+                if next.fault_aim.client() == Some(key) {
+                    next.fault_aim = FaultAim::ToBroker;
                 }
             }
             PgAction::SetPublishClient(key) => {
@@ -643,7 +643,7 @@ impl Reducible for PlaygroundState {
             PgAction::SetTheme(theme) => next.theme = theme,
             PgAction::SetFaultKind(kind) => next.fault_kind = kind,
             PgAction::SetFaultPacket(packet) => next.fault_packet = packet,
-            PgAction::SetFaultTarget(target) => next.fault_target = target,
+            PgAction::SetFaultAim(aim) => next.fault_aim = aim,
         }
         Rc::new(next)
     }
@@ -837,21 +837,25 @@ mod tests {
     fn the_fault_form_aims_at_a_packet_and_forgets_a_removed_client() {
         let state = start();
         assert_eq!(
-            (state.fault_kind, state.fault_packet, state.fault_target),
-            (FaultKind::Drop, PacketType::PubAck, None)
+            (state.fault_kind, state.fault_packet, state.fault_aim),
+            (FaultKind::Drop, PacketType::PubAck, FaultAim::ToBroker)
         );
         let state = state
             .reduce(PgAction::SetFaultKind(FaultKind::Duplicate))
             .reduce(PgAction::SetFaultPacket(PacketType::PubRec))
-            .reduce(PgAction::SetFaultTarget(Some(2)));
+            .reduce(PgAction::SetFaultAim(FaultAim::From(2)));
         assert_eq!(
-            (state.fault_kind, state.fault_packet, state.fault_target),
-            (FaultKind::Duplicate, PacketType::PubRec, Some(2))
+            (state.fault_kind, state.fault_packet, state.fault_aim),
+            (FaultKind::Duplicate, PacketType::PubRec, FaultAim::From(2))
         );
         let state = state.reduce(PgAction::ClientRemoved(3));
-        assert_eq!(state.fault_target, Some(2));
+        assert_eq!(state.fault_aim, FaultAim::From(2));
         let state = state.reduce(PgAction::ClientRemoved(2));
-        assert_eq!(state.fault_target, None, "the broker, not a removed client");
+        assert_eq!(
+            state.fault_aim,
+            FaultAim::ToBroker,
+            "the broker, not a removed client"
+        );
         assert!(FAULT_PACKETS.contains(&state.fault_packet));
     }
 

@@ -197,7 +197,7 @@ async function simulatorWithDrop(page, packet) {
 async function armDrop(page, packet) {
   await page.selectOption('#fault-kind', 'drop');
   await page.selectOption('#fault-packet', packet);
-  await page.selectOption('#fault-target', { label: 'esp32-kitchen' });
+  await page.selectOption('#fault-target', { label: 'to esp32-kitchen' });
   await page.click('#fault-arm');
   await eventually(async () =>
     assert.match(await page.textContent('[data-testid="armed-faults"]'), new RegExp(`drop the next ${packet} to esp32-kitchen`)),

@@ -8,7 +8,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use super::config::{ClientConfig, PublishRequest, SubscribeRequest};
 use super::diagram::{label, scene, Fate, Scene, LANE_GAP};
 use super::model::{ClientKey, Direction, PacketRecord};
-use super::workspace::{BrokerChoice, FaultKind, Workspace};
+use super::workspace::{BrokerChoice, FaultAim, FaultKind, Workspace};
 
 /// A simulated workspace with a publisher and a subscriber at QoS `qos`, paused.
 struct Sim {
@@ -150,7 +150,7 @@ fn a_dropped_puback_ends_in_a_cross_part_way_and_says_so() {
         .arm_fault(
             FaultKind::Drop,
             PacketType::PubAck,
-            Some(sim.kitchen),
+            FaultAim::To(sim.kitchen),
             sim.now,
         )
         .unwrap();

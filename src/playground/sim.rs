@@ -30,7 +30,7 @@ use super::config::{ClientConfig, PublishRequest, SubscribeRequest};
 use super::model::{ClientKey, Direction, Level, MarkKind, Notice, PacketRecord};
 use super::panels::{broker_panel, client_panel, Panels};
 use super::vec_map::VecMap;
-use super::workspace::{ClientEntry, Intent, Playhead, Shared, SharedBase};
+use super::workspace::{ClientEntry, FaultAim, Intent, Playhead, Shared, SharedBase};
 
 /// "Until woken": a sleep long enough never to end by itself in a session.
 const SLEEP_UNTIL_WOKEN_MS: u64 = 365 * 24 * 3_600_000;
@@ -391,16 +391,17 @@ impl SimBackend {
     pub fn add_fault(
         &mut self,
         shared: &mut Shared,
-        make: fn(mqtt_sim::PacketKind, String) -> Fault,
+        make: fn(mqtt_sim::PacketKind, String, Option<String>) -> Fault,
         packet: PacketType,
-        to: Option<ClientKey>,
+        aim: FaultAim,
         now: Instant,
     ) -> Result<(), String> {
-        let to = match to {
-            Some(key) => self.actor(key)?,
-            None => BROKER.to_string(),
+        let (to, from) = match aim {
+            FaultAim::ToBroker => (BROKER.to_string(), None),
+            FaultAim::To(key) => (self.actor(key)?, None),
+            FaultAim::From(key) => (BROKER.to_string(), Some(self.actor(key)?)),
         };
-        let fault = make(mqtt_sim::PacketKind(packet), to);
+        let fault = make(mqtt_sim::PacketKind(packet), to, from);
         self.fork(shared, Edit::Fault(fault.clone()), now)?;
         let at = self.timeline.events().len();
         self.faults.push((at, fault));
@@ -419,7 +420,10 @@ impl SimBackend {
                     Fault::CutWhileInFlight { .. } => "cut the link under",
                     Fault::CutAfter { .. } => "cut the link after",
                 };
-                format!("{verb} the next {} to {to}", packet.name())
+                match fault.from() {
+                    Some(from) => format!("{verb} the next {} from {from} to {to}", packet.name()),
+                    None => format!("{verb} the next {} to {to}", packet.name()),
+                }
             })
             .collect()
     }
@@ -521,16 +525,13 @@ impl SimBackend {
         }
         let events = self.timeline.events();
         for event in events.get(from..).unwrap_or_default() {
-            let fired = |packet: PacketType, to: &str, f: &Fault| {
-                let (p, t) = f.target();
-                p == packet && t == to
-            };
+            let fired =
+                |t: &mqtt_sim::Transmission, f: &Fault| f.watches(t.packet_type, &t.from, &t.to);
             let position = match &event.kind {
-                SimEventKind::PacketWritten(t) if t.arrives_at.is_none() => {
-                    self.faults.iter().position(|(_, f)| {
-                        matches!(f, Fault::DropNext { .. }) && fired(t.packet_type, &t.to, f)
-                    })
-                }
+                SimEventKind::PacketWritten(t) if t.arrives_at.is_none() => self
+                    .faults
+                    .iter()
+                    .position(|(_, f)| matches!(f, Fault::DropNext { .. }) && fired(t, f)),
                 SimEventKind::PacketDuplicated { tx, .. } => {
                     let written = events.iter().rev().find_map(|e| match &e.kind {
                         SimEventKind::PacketWritten(t) if t.tx == *tx => Some(t),
@@ -538,8 +539,7 @@ impl SimBackend {
                     });
                     written.and_then(|t| {
                         self.faults.iter().position(|(_, f)| {
-                            matches!(f, Fault::DuplicateNext { .. })
-                                && fired(t.packet_type, &t.to, f)
+                            matches!(f, Fault::DuplicateNext { .. }) && fired(t, f)
                         })
                     })
                 }

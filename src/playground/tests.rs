@@ -12,7 +12,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use super::config::{ClientConfig, PublishRequest, SubscribeRequest, WillConfig};
 use super::model::{ClientKey, Direction, Level, MarkKind, Status};
-use super::workspace::{BrokerChoice, FaultKind, Io, SocketId, Workspace, COMPACT_MS};
+use super::workspace::{BrokerChoice, FaultAim, FaultKind, Io, SocketId, Workspace, COMPACT_MS};
 
 fn config(name: &str) -> ClientConfig {
     ClientConfig::new(name, &format!("mqttpg-{name}"))
@@ -798,7 +798,12 @@ fn simulated_lost_puback_and_retry_duplicate_qos1_and_a_fork_before_the_loss_und
         .unwrap();
     assert_eq!(sim.ws.teaching_retry(kitchen), Some(1_000));
     sim.ws
-        .arm_fault(FaultKind::Drop, PacketType::PubAck, Some(kitchen), sim.now)
+        .arm_fault(
+            FaultKind::Drop,
+            PacketType::PubAck,
+            FaultAim::To(kitchen),
+            sim.now,
+        )
         .unwrap();
     assert_eq!(
         sim.ws.armed_faults(),
@@ -864,7 +869,12 @@ fn simulated_qos2_stays_exactly_once_when_the_pubrec_is_lost() {
         .set_teaching_retry(kitchen, Some(1_000), sim.now)
         .unwrap();
     sim.ws
-        .arm_fault(FaultKind::Drop, PacketType::PubRec, Some(kitchen), sim.now)
+        .arm_fault(
+            FaultKind::Drop,
+            PacketType::PubRec,
+            FaultAim::To(kitchen),
+            sim.now,
+        )
         .unwrap();
     let publish = PublishRequest::new("home/t", "21.5", QoS::ExactlyOnce, false);
     sim.ws.publish(kitchen, &publish, sim.now).unwrap();
@@ -1058,7 +1068,12 @@ fn real_hold_never_holds_pings_drops_our_own_packets_and_keeps_a_close_behind_th
     net.ws.connect(kitchen, net.now).unwrap();
     net.pump();
     net.ws
-        .arm_fault(FaultKind::Drop, PacketType::Publish, Some(kitchen), net.now)
+        .arm_fault(
+            FaultKind::Drop,
+            PacketType::Publish,
+            FaultAim::From(kitchen),
+            net.now,
+        )
         .unwrap();
     assert_eq!(
         net.ws.armed_faults(),
@@ -1222,4 +1237,49 @@ fn a_traced_device_is_drawn_on_its_own_lifeline_once_however_many_clients_watch(
         .notices
         .iter_from(0)
         .any(|(_, n)| n.title.contains("is not a trace record")));
+}
+
+#[test]
+fn simulated_drop_the_next_packet_from_one_client_spares_the_others() {
+    let mut sim = Sim::new();
+    let kitchen = sim.add(config("esp32-kitchen"));
+    let bathroom = sim.add(config("esp32-bathroom"));
+    let dashboard = sim.add(config("dashboard"));
+    let request = SubscribeRequest::new("home/#", QoS::AtMostOnce);
+    sim.ws.subscribe(dashboard, &request, sim.now).unwrap();
+    sim.run(200);
+    sim.ws
+        .arm_fault(
+            FaultKind::Drop,
+            PacketType::Publish,
+            FaultAim::From(kitchen),
+            sim.now,
+        )
+        .unwrap();
+    assert_eq!(
+        sim.ws.armed_faults(),
+        ["drop the next PUBLISH from esp32-kitchen to broker"]
+    );
+    // The bathroom publishes first: a PUBLISH to the broker, but not from the kitchen.
+    for (who, payload) in [(bathroom, "24.0"), (kitchen, "21.5"), (kitchen, "21.6")] {
+        let publish = PublishRequest::new("home/t", payload, QoS::AtMostOnce, false);
+        sim.ws.publish(who, &publish, sim.now).unwrap();
+        sim.run(100);
+    }
+    sim.run(500);
+    assert!(sim.ws.armed_faults().is_empty(), "the fault fired");
+    let payloads: Vec<String> = received(&sim.ws, dashboard)
+        .into_iter()
+        .map(|m| m.1)
+        .collect();
+    assert_eq!(payloads, ["24.0", "21.6"]);
+    let lost: Vec<_> = sim
+        .ws
+        .history()
+        .packets
+        .iter_from(0)
+        .filter(|(_, p)| p.lost.is_some())
+        .map(|(_, p)| (p.packet_type, p.client))
+        .collect();
+    assert_eq!(lost, [(PacketType::Publish, kitchen)]);
 }

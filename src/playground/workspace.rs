@@ -149,6 +149,29 @@ pub enum FaultKind {
     Duplicate,
 }
 
+/// Which packets a fault watches: those travelling to the broker (from anyone), to a client, or from
+/// a client (to the broker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FaultAim {
+    /// Any packet to the broker.
+    #[default]
+    ToBroker,
+    /// The broker's packets to this client.
+    To(ClientKey),
+    /// This client's packets to the broker.
+    From(ClientKey),
+}
+
+impl FaultAim {
+    /// The client it names, if any.
+    pub fn client(self) -> Option<ClientKey> {
+        match self {
+            FaultAim::ToBroker => None,
+            FaultAim::To(key) | FaultAim::From(key) => Some(key),
+        }
+    }
+}
+
 /// A client session event other than packets and messages (those have their own records).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientEventRecord {
@@ -1138,24 +1161,25 @@ impl Workspace {
 
     // --- Faults -------------------------------------------------------------------------------------
 
-    /// Arms a fault for the next `packet`: on the simulator, the next one travelling to `target`
-    /// (`None`: the broker); on a real broker only our own can be dropped: the next one `target`
-    /// sends.
+    /// Arms a fault for the next `packet` that `aim` watches for: on the simulator any aim; on a real
+    /// broker only our own packets can be dropped (`FaultAim::From`), before they are sent.
     pub fn arm_fault(
         &mut self,
         kind: FaultKind,
         packet: PacketType,
-        target: Option<ClientKey>,
+        aim: FaultAim,
         now: Instant,
     ) -> Result<(), String> {
-        let make: fn(mqtt_sim::PacketKind, String) -> mqtt_sim::Fault = match kind {
-            FaultKind::Drop => |packet, to| mqtt_sim::Fault::DropNext { packet, to },
-            FaultKind::Duplicate => |packet, to| mqtt_sim::Fault::DuplicateNext { packet, to },
+        let make: fn(mqtt_sim::PacketKind, String, Option<String>) -> mqtt_sim::Fault = match kind {
+            FaultKind::Drop => |packet, to, from| mqtt_sim::Fault::DropNext { packet, to, from },
+            FaultKind::Duplicate => {
+                |packet, to, from| mqtt_sim::Fault::DuplicateNext { packet, to, from }
+            }
         };
         match &mut self.backend {
-            Backend::Simulated(sim) => sim.add_fault(&mut self.shared, make, packet, target, now),
-            Backend::Real(real) => match (kind, target) {
-                (FaultKind::Drop, Some(key)) => {
+            Backend::Simulated(sim) => sim.add_fault(&mut self.shared, make, packet, aim, now),
+            Backend::Real(real) => match (kind, aim) {
+                (FaultKind::Drop, FaultAim::From(key)) => {
                     real.drop_next(key, packet);
                     self.shared.changed();
                     Ok(())

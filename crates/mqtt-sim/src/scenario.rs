@@ -347,6 +347,10 @@ pub enum Fault {
         packet: PacketKind,
         /// Where it travels.
         to: String,
+        /// Only a packet from this client ("drop the next PUBACK from X": `to` is then "broker");
+        /// absent: from anyone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
     },
     /// Teaching mode: deliver the next such packet to `to` twice.
     DuplicateNext {
@@ -354,6 +358,9 @@ pub enum Fault {
         packet: PacketKind,
         /// Where it travels.
         to: String,
+        /// Only a packet from this client (`to` is then "broker"); absent: from anyone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
     },
 }
 
@@ -363,9 +370,23 @@ impl Fault {
         match self {
             Fault::CutWhileInFlight { packet, to }
             | Fault::CutAfter { packet, to }
-            | Fault::DropNext { packet, to }
-            | Fault::DuplicateNext { packet, to } => (packet.0, to),
+            | Fault::DropNext { packet, to, .. }
+            | Fault::DuplicateNext { packet, to, .. } => (packet.0, to),
         }
+    }
+
+    /// The only sender whose packet the fault watches for, if it names one.
+    pub fn from(&self) -> Option<&str> {
+        match self {
+            Fault::DropNext { from, .. } | Fault::DuplicateNext { from, .. } => from.as_deref(),
+            Fault::CutWhileInFlight { .. } | Fault::CutAfter { .. } => None,
+        }
+    }
+
+    /// Whether a `packet` written by `sender` to `receiver` is the one the fault watches for.
+    pub fn watches(&self, packet: PacketType, sender: &str, receiver: &str) -> bool {
+        let (watched, to) = self.target();
+        watched == packet && to == receiver && self.from().is_none_or(|from| from == sender)
     }
 }
 

@@ -794,11 +794,16 @@ impl World {
         self.next_tx += 1;
         let link = self.clients[client].link;
         let conn = self.clients[client].conn;
-        let scripted_drop = self.take_fault(|f| matches!(f, Fault::DropNext { packet, to: t } if packet.0 == packet_type && *t == to));
+        let scripted_drop = self.take_fault(|f| {
+            matches!(f, Fault::DropNext { .. }) && f.watches(packet_type, &from, &to)
+        });
         let random_drop = !scripted_drop && self.rng.chance(link.teaching_loss_percent);
-        let duplicate = self.take_fault(|f| matches!(f, Fault::DuplicateNext { packet, to: t } if packet.0 == packet_type && *t == to))
-            || self.rng.chance(link.teaching_duplicate_percent);
-        let cut_in_flight = self.take_fault(|f| matches!(f, Fault::CutWhileInFlight { packet, to: t } if packet.0 == packet_type && *t == to));
+        let duplicate = self.take_fault(|f| {
+            matches!(f, Fault::DuplicateNext { .. }) && f.watches(packet_type, &from, &to)
+        }) || self.rng.chance(link.teaching_duplicate_percent);
+        let cut_in_flight = self.take_fault(|f| {
+            matches!(f, Fault::CutWhileInFlight { .. }) && f.watches(packet_type, &from, &to)
+        });
         let jitter = self.rng.below(link.jitter_ms + 1);
         let last = if to_broker {
             self.clients[client].last_up

@@ -149,6 +149,7 @@ fn qos1_is_delivered_twice_in_teaching_mode_when_the_puback_is_lost_and_retry_is
         vec![Fault::DropNext {
             packet: PacketKind(PacketType::PubAck),
             to: "esp32-kitchen".into(),
+            from: None,
         }],
         Some(3_000),
     ));
@@ -184,6 +185,7 @@ fn qos2_is_delivered_exactly_once_under_the_same_faults() {
             vec![Fault::DropNext {
                 packet: PacketKind(PacketType::PubRec),
                 to: "esp32-kitchen".into(),
+                from: None,
             }],
             Some(3_000),
         ));
@@ -438,4 +440,43 @@ fn a_sleeper_can_be_woken_early_and_a_removed_client_frees_its_name() {
         .add_client(ClientSpec::new("sensor"))
         .expect("the name is free again");
     assert!(world.inject("sensor", Action::Connect).is_ok());
+}
+
+/// "Drop the next PUBLISH from the kitchen": the bathroom's PUBLISH, written first, goes through;
+/// the kitchen's QoS 0 one is lost (and only that one), and the fault survives a JSON round trip.
+#[test]
+fn a_fault_from_one_client_leaves_the_others_packets_alone() {
+    let mut scenario = Scenario::new("drop from one sender");
+    scenario.clients = vec![
+        persistent("dashboard", Protocol::V311),
+        persistent("esp32-bathroom", Protocol::V311),
+        persistent("esp32-kitchen", Protocol::V311),
+    ];
+    scenario.actions = vec![
+        at(0, "dashboard", subscribe("sensors/#", 2)),
+        at(
+            1_000,
+            "esp32-bathroom",
+            publish("sensors/bathroom/temp", "24.0", 0, false),
+        ),
+        at(
+            1_100,
+            "esp32-kitchen",
+            publish("sensors/kitchen/temp", "21.5", 0, false),
+        ),
+        at(
+            1_200,
+            "esp32-kitchen",
+            publish("sensors/kitchen/temp", "21.6", 0, false),
+        ),
+    ];
+    scenario.faults = vec![Fault::DropNext {
+        packet: PacketKind(PacketType::Publish),
+        to: "broker".into(),
+        from: Some("esp32-kitchen".into()),
+    }];
+    let json = scenario.to_json();
+    assert!(json.contains(r#""from": "esp32-kitchen""#), "{json}");
+    let scenario = Scenario::from_json(&json).expect("reads back");
+    assert_eq!(payloads(&run(scenario), "dashboard"), ["24.0", "21.6"]);
 }

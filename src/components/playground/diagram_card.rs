@@ -18,7 +18,7 @@ use crate::playground::controls::{self, StepCommand};
 use crate::playground::diagram::scene;
 use crate::playground::diagram_svg::{standalone, HEAD};
 use crate::playground::model::ClientKey;
-use crate::playground::workspace::{FaultKind, Workspace};
+use crate::playground::workspace::{FaultAim, FaultKind, Workspace};
 use crate::playground_state::{PgAction, PlaygroundState};
 use crate::services::{clock, download, image, page};
 
@@ -165,10 +165,13 @@ pub fn diagram_card(props: &DiagramCardProps) -> Html {
             page::focus("packet-list");
         })
     };
-    let target = if playhead.simulated {
-        state.fault_target
-    } else {
-        state.fault_target.or(names.first().map(|(k, _)| *k))
+    // A real broker's only fault is dropping our own packet: aimed at a sender.
+    let aim = match (playhead.simulated, state.fault_aim) {
+        (true, aim) | (false, aim @ FaultAim::From(_)) => aim,
+        (false, aim) => aim
+            .client()
+            .or(names.first().map(|(k, _)| *k))
+            .map_or(FaultAim::ToBroker, FaultAim::From),
     };
     // A real broker's only fault is dropping our own packet.
     let kind = if playhead.simulated {
@@ -183,13 +186,13 @@ pub fn diagram_card(props: &DiagramCardProps) -> Html {
         clients,
         kind,
         packet,
-        target,
+        aim,
         armed,
         on_kind: super::page::send(state, PgAction::SetFaultKind),
         on_packet: super::page::send(state, PgAction::SetFaultPacket),
-        on_target: super::page::send(state, PgAction::SetFaultTarget),
+        on_aim: super::page::send(state, PgAction::SetFaultAim),
         on_arm: act(state, engine, move |ws, (), now| {
-            ws.arm_fault(kind, packet, target, now)?;
+            ws.arm_fault(kind, packet, aim, now)?;
             Ok(format!(
                 "Armed: {}.",
                 ws.armed_faults().last().cloned().unwrap_or_default()

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use super::{checked, selected};
 use crate::playground::model::{ClientKey, Status};
-use crate::playground::workspace::FaultKind;
+use crate::playground::workspace::{FaultAim, FaultKind};
 use crate::playground_state::FAULT_PACKETS;
 
 /// The teaching retry's interval when switched on here.
@@ -57,8 +57,8 @@ pub struct FaultPanelProps {
     pub kind: FaultKind,
     /// Its packet type.
     pub packet: PacketType,
-    /// Its client (`None`: the broker).
-    pub target: Option<ClientKey>,
+    /// Which packets it watches: to the broker, to a client, or from a client.
+    pub aim: FaultAim,
     /// Faults armed, in words.
     pub armed: Vec<String>,
     /// Form edits.
@@ -66,7 +66,7 @@ pub struct FaultPanelProps {
     /// Form edits.
     pub on_packet: Callback<PacketType>,
     /// Form edits.
-    pub on_target: Callback<Option<ClientKey>>,
+    pub on_aim: Callback<FaultAim>,
     /// Arm the fault the form describes.
     pub on_arm: Callback<()>,
     /// A client's fault.
@@ -75,6 +75,18 @@ pub struct FaultPanelProps {
     pub on_latency: Callback<u64>,
     /// New teaching loss (%).
     pub on_loss: Callback<u8>,
+}
+
+/// The aim an option of the target list stands for: "broker", "to:KEY" or "from:KEY".
+fn aim_of(value: &str) -> FaultAim {
+    let key = |rest: &str| rest.parse::<ClientKey>().ok();
+    if let Some(key) = value.strip_prefix("to:").and_then(key) {
+        FaultAim::To(key)
+    } else if let Some(key) = value.strip_prefix("from:").and_then(key) {
+        FaultAim::From(key)
+    } else {
+        FaultAim::ToBroker
+    }
 }
 
 fn client_row(client: &FaultClient, on: &Callback<(ClientKey, ClientFault)>) -> Html {
@@ -134,9 +146,9 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
             }
         })
     };
-    let on_target = {
-        let on = props.on_target.clone();
-        Callback::from(move |event: Event| on.emit(selected(&event).parse::<ClientKey>().ok()))
+    let on_aim = {
+        let on = props.on_aim.clone();
+        Callback::from(move |event: Event| on.emit(aim_of(&selected(&event))))
     };
     let on_arm = {
         let on = props.on_arm.clone();
@@ -181,14 +193,16 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
                         <option value={p.name()} selected={*p == props.packet}>{ p.name() }</option>
                     }) }
                 </select>
-                <span>{ if props.simulated { " to " } else { " from " } }</span>
-                <select id="fault-target" aria-label={if props.simulated { "Receiver" } else { "Sender" }} onchange={on_target}>
+                <select id="fault-target" aria-label="Which link and way" onchange={on_aim}>
                     if props.simulated {
-                        <option value="broker" selected={props.target.is_none()}>{ "the broker" }</option>
+                        <option value="broker" selected={props.aim == FaultAim::ToBroker}>{ "to the broker (from anyone)" }</option>
                     }
-                    { for props.clients.iter().map(|c| html! {
-                        <option value={c.key.to_string()} selected={props.target == Some(c.key)}>{ &c.name }</option>
-                    }) }
+                    { for props.clients.iter().map(|c| html! { <>
+                        if props.simulated {
+                            <option value={format!("to:{}", c.key)} selected={props.aim == FaultAim::To(c.key)}>{ format!("to {}", c.name) }</option>
+                        }
+                        <option value={format!("from:{}", c.key)} selected={props.aim == FaultAim::From(c.key)}>{ format!("from {}", c.name) }</option>
+                    </> }) }
                 </select>
                 <button type="submit" id="fault-arm">{ "Arm" }</button>
             </form>
