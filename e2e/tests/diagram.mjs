@@ -16,25 +16,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { assert, eventually, screenshot, startMosquitto, test } from '../lib.mjs';
-
-async function openPlayground(page) {
-  await page.goto('/');
-  await page.locator('#add-client').waitFor({ state: 'visible', timeout: 30_000 });
-  await eventually(async () =>
-    assert.equal(await page.evaluate(() => performance.getEntriesByName('ready').length), 1),
-  );
-}
-
-const card = (page, name) => page.locator(`[data-testid="client-card"][data-name="${name}"]`);
-
-async function addClient(page, name) {
-  await page.fill('#client-name', name);
-  await page.click('#add-client');
-  await eventually(
-    async () => assert.match(await card(page, name).locator('[data-testid="client-status"]').textContent(), /Connected/),
-    { timeout: 10_000 },
-  );
-}
+import { addClient, card, openPlayground, useBroker } from '../page.mjs';
 
 async function publish(page, name, payload, qos) {
   await page.selectOption('#publish-client', { label: name });
@@ -85,9 +67,7 @@ test('diagram: a QoS 2 handshake on mosquitto walked packet by packet in hold mo
   const broker = await startMosquitto();
   try {
     await openPlayground(page);
-    await page.check('#broker-ws');
-    await page.fill('#broker-url', broker.url);
-    await page.click('#broker-apply');
+    await useBroker(page, broker.url);
     await addClient(page, 'esp32-kitchen');
     await addClient(page, 'dashboard');
     await page.selectOption('#subscribe-client', { label: 'dashboard' });
@@ -350,7 +330,10 @@ test('diagram: a sleeping sensor’s messages queue at the in-page broker, and s
   // Back to when it fell asleep: nothing queued yet.
   await page.evaluate((step) => window.__playground.seek(step), asleep);
   await eventually(async () => assert.equal(await queued.count(), 0));
+  // Play the recorded future back (the publish queues again) before waking: a wake at the earlier
+  // cursor would fork there and drop the recorded publish.
   await page.click('#play-pause');
+  await eventually(async () => assert.match(await queued.textContent(), /queued for it \(1\)/));
   await page.locator('.fault-client[data-name="sensor"] button', { hasText: 'Wake' }).click();
   await eventually(async () => assert.equal(await page.evaluate(() => window.__playground.receivedBy('sensor')), 1), { timeout: 8_000 });
   assert.equal(await queued.count(), 0, 'delivered on waking');
@@ -360,9 +343,7 @@ test('diagram: hold mode warns before the keep-alive matters, and pings keep a p
   const broker = await startMosquitto();
   try {
     await openPlayground(page);
-    await page.check('#broker-ws');
-    await page.fill('#broker-url', broker.url);
-    await page.click('#broker-apply');
+    await useBroker(page, broker.url);
     await page.fill('#client-name', 'sensor');
     const options = page.locator('#add-client-form details.more');
     if (!(await options.evaluate((details) => details.open))) await options.locator('summary').click();

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 
 import { assert, eventually, test } from '../lib.mjs';
-import { addClient, openPlayground, rows, screenshots, subscribe, useBroker, withBroker } from './playground.mjs';
+import { addClient, openPlayground, rows, screenshots, subscribe, useBroker, withBroker } from '../page.mjs';
 
 /** Runs the stand-in device to its end (it disconnects after ~3 s); rejects on a non-zero exit. */
 function runDevice(tcpPort, id) {
