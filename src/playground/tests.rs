@@ -1113,20 +1113,9 @@ fn a_benchmark_workload_loads_runs_to_its_end_and_seeks() {
 
 // --- Traced devices --------------------------------------------------------------------------------
 
-/// A trace record (docs/trace-format.md) of `hex`, as a board with the trace on publishes it.
+/// A trace record of `hex` on the board's first connection.
 fn trace_line(t: u64, dir: &str, kind: &str, id: Option<u16>, hex: &str) -> String {
-    let first = u8::from_str_radix(&hex[..2], 16).unwrap();
-    let id = id.map_or(String::new(), |id| format!(",\"id\":{id}"));
-    let qos = if kind == "PUBLISH" {
-        format!(",\"qos\":{}", first >> 1 & 3)
-    } else {
-        String::new()
-    };
-    format!(
-        "{{\"v\":1,\"t\":{t},\"c\":1,\"dir\":\"{dir}\",\"type\":\"{kind}\"{id}{qos},\"flags\":{},\"len\":{},\"hex\":\"{hex}\"}}",
-        first & 0x0f,
-        hex.len() / 2
-    )
+    super::traced::record_line(t, 1, dir, kind, id, hex)
 }
 
 #[test]

@@ -264,24 +264,40 @@ fn fingerprint(record: &TraceRecord) -> u64 {
     hash
 }
 
+/// A trace record of the packet `hex` (docs/trace-format.md), as a board with the trace on publishes
+/// it: for tests.
+#[cfg(test)]
+pub(crate) fn record_line(
+    t: u64,
+    c: u32,
+    dir: &str,
+    kind: &str,
+    id: Option<u16>,
+    hex: &str,
+) -> String {
+    let first = hex
+        .get(..2)
+        .and_then(|byte| u8::from_str_radix(byte, 16).ok())
+        .unwrap_or(0);
+    let id = id.map_or(String::new(), |id| format!(",\"id\":{id}"));
+    let qos = if kind == "PUBLISH" {
+        format!(",\"qos\":{}", first >> 1 & 3)
+    } else {
+        String::new()
+    };
+    format!(
+        "{{\"v\":1,\"t\":{t},\"c\":{c},\"dir\":\"{dir}\",\"type\":\"{kind}\"{id}{qos},\"flags\":{},\"len\":{},\"hex\":\"{hex}\"}}",
+        first & 0x0f,
+        hex.len() / 2
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn line(t: u64, c: u32, dir: &str, kind: &str, id: Option<u16>, hex: &str) -> Vec<u8> {
-        let bytes = hex.len() / 2;
-        let first = u8::from_str_radix(&hex[..2], 16).unwrap_or(0);
-        let id = id.map_or(String::new(), |id| format!(",\"id\":{id}"));
-        let qos = if kind == "PUBLISH" {
-            format!(",\"qos\":{}", first >> 1 & 3)
-        } else {
-            String::new()
-        };
-        format!(
-            "{{\"v\":1,\"t\":{t},\"c\":{c},\"dir\":\"{dir}\",\"type\":\"{kind}\"{id}{qos},\"flags\":{},\"len\":{bytes},\"hex\":\"{hex}\"}}",
-            first & 0x0f
-        )
-        .into_bytes()
+        record_line(t, c, dir, kind, id, hex).into_bytes()
     }
 
     /// A 3.1.1 CONNECT of client "k", keep alive 60.

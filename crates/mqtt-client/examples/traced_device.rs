@@ -11,38 +11,14 @@
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
-use std::time::Duration;
 
-use embedded_io_adapters::tokio_1::FromTokio;
-use mqtt_client::{Clock, Config, Connect, QoS};
+use mqtt_client::{Config, QoS};
 
-/// Opens a TCP connection to the broker each time it is asked (the firmware uses embassy-net).
-struct TcpConnector(SocketAddr);
+// The host adapter the tests use: TCP via tokio for embassy-net, tokio's timer for embassy-time.
+#[path = "../tests/common/tokio_adapter.rs"]
+mod tokio_adapter;
 
-impl Connect for TcpConnector {
-    type Connection = FromTokio<tokio::net::TcpStream>;
-    type Error = std::io::Error;
-
-    async fn connect(&mut self) -> Result<Self::Connection, Self::Error> {
-        let stream = tokio::net::TcpStream::connect(self.0).await?;
-        stream.set_nodelay(true)?;
-        Ok(FromTokio::new(stream))
-    }
-}
-
-/// Milliseconds since start, like a board's time since boot.
-#[derive(Clone, Copy)]
-struct TokioClock(tokio::time::Instant);
-
-impl Clock for TokioClock {
-    fn now(&self) -> u64 {
-        self.0.elapsed().as_millis() as u64
-    }
-
-    async fn sleep_until(&self, at: u64) {
-        tokio::time::sleep_until(self.0 + Duration::from_millis(at)).await
-    }
-}
+use tokio_adapter::{TcpConnector, TokioClock};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -83,7 +59,7 @@ async fn run(address: SocketAddr, id: &str) -> Result<(), mqtt_client::Error> {
         .persistent(false)
         .with_keep_alive(2)
         .with_trace(true);
-    let clock = TokioClock(tokio::time::Instant::now());
+    let clock = TokioClock::new();
     let mut client = mqtt_client::Client::new(config, TcpConnector(address), clock)?;
     client.set_observer(|notice| println!("{notice}"));
     client.connect().await?;
