@@ -100,8 +100,9 @@ impl TracedDevices {
             Ok(record) => record,
             Err(error) => return Traced::Unreadable(error.to_string()),
         };
-        let new_device = !self.devices.iter().any(|d| d.client_id == device);
-        if new_device {
+        let known = self.devices.iter().position(|d| d.client_id == device);
+        let new_device = known.is_none();
+        let index = known.unwrap_or_else(|| {
             let key = FIRST_DEVICE_KEY + self.devices.len() as ClientKey;
             self.devices.push(TracedDevice {
                 key,
@@ -114,8 +115,9 @@ impl TracedDevices {
                 connection: record.connection,
                 recent: VecDeque::new(),
             });
-        }
-        let Some(entry) = self.devices.iter_mut().find(|d| d.client_id == device) else {
+            self.devices.len() - 1
+        });
+        let Some(entry) = self.devices.get_mut(index) else {
             return Traced::Unreadable("device list out of step".into());
         };
         let print = fingerprint(&record);

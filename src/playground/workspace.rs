@@ -510,8 +510,10 @@ impl Shared {
     fn trace_record(&mut self, watcher: ClientKey, device: &str, payload: &[u8], at: Instant) {
         match self.devices.on_message(device, payload, at) {
             Traced::Packet { record, new_device } => {
+                // Named once, and again only when its CONNECT changes the version it is read in.
                 let key = record.client;
-                if let Some(found) = self.devices.get(key) {
+                let named = self.names.get(&key).map(|(_, version)| *version);
+                if let Some(found) = self.devices.get(key).filter(|d| named != Some(d.version)) {
                     let name = format!("{} (traced)", found.client_id);
                     self.names.insert(key, (name, found.version));
                 }
