@@ -107,7 +107,7 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let last = Rc::new(Cell::new(0u64));
             // Renders spaced out during a flood (see `playground::pace`).
-            let pace = RefCell::new(RenderPace::default());
+            let pace = Rc::new(RefCell::new(RenderPace::default()));
             let hook_engine = engine.clone();
             let act_engine = engine.clone();
             page::install_hooks(
@@ -127,7 +127,14 @@ pub fn app() -> Html {
                     };
                     if let Some((revision, _)) = changed.filter(due) {
                         last.set(revision);
+                        let started = clock::now() as f64;
                         dispatcher.dispatch(PgAction::Tick(revision));
+                        // Yew renders in a microtask queued by the dispatch; this one runs after
+                        // it, its effects included: the render's cost paces the next ones.
+                        let pace = pace.clone();
+                        wasm_bindgen_futures::spawn_local(async move {
+                            pace.borrow_mut().rendered(clock::now() as f64 - started);
+                        });
                     }
                 },
                 BACKGROUND_TICK_MS,

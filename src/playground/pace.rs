@@ -2,24 +2,48 @@
 //! again when something changed. During a flood from a real broker (tens of thousands of packets a
 //! second) a render per frame — the log, the packet list, the diagram, each with its layout — costs
 //! the page more than receiving the messages does, so it falls far behind what the socket delivers.
-//! While packets arrive faster than [`FLOOD_PACKETS_PER_S`], renders are spaced [`FLOOD_FRAME_MS`]
-//! apart: the page stays alive (counts move ten times a second, scrolling stays smooth because it
-//! does not wait for traffic), and the CPU goes to the messages. Anything slower — a simulated
-//! handshake, a step in hold mode — renders every frame, so animations are untouched.
+//! While packets arrive faster than [`FLOOD_PACKETS_PER_S`], renders are spaced so that they take at
+//! most [`FLOOD_RENDER_SHARE`] of the page's time — judged by what the last renders cost, between
+//! [`FLOOD_FRAME_MS`] and [`FLOOD_FRAME_MAX_MS`] apart: a light page (one tab, few rows) still moves
+//! ten times a second, a heavy one (the diagram redrawn, long lists) a few times; scrolling stays
+//! smooth because it does not wait for traffic, and the CPU goes to the messages. Anything slower — a
+//! simulated handshake, a step in hold mode — renders every frame, so animations are untouched.
 
 /// Packets per second above which traffic counts as a flood.
 pub const FLOOD_PACKETS_PER_S: f64 = 1_000.0;
-/// The spacing of renders during a flood, in milliseconds.
+/// The closest spacing of renders during a flood, in milliseconds.
 pub const FLOOD_FRAME_MS: f64 = 100.0;
+/// The widest spacing: the page still shows the flood moving at least once a second.
+pub const FLOOD_FRAME_MAX_MS: f64 = 1_000.0;
+/// The share of the page's time renders may take during a flood. What is measured is the render and
+/// the layout it forces; the browser's own style, layout and paint afterwards come on top, about as
+/// much again.
+pub const FLOOD_RENDER_SHARE: f64 = 0.1;
 
-/// When the last render happened, and how many packets had been recorded then.
+/// When the last render happened, how many packets had been recorded then, and what renders cost.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderPace {
     rendered_at: f64,
     packets_then: u64,
+    /// Smoothed cost of a render, in milliseconds.
+    cost_ms: f64,
 }
 
 impl RenderPace {
+    /// A render took `ms` (from the change to its effects having run).
+    pub fn rendered(&mut self, ms: f64) {
+        self.cost_ms = if self.cost_ms == 0.0 {
+            ms
+        } else {
+            (self.cost_ms + ms) / 2.0
+        };
+    }
+
+    /// How far apart renders are during a flood.
+    pub fn flood_spacing_ms(&self) -> f64 {
+        (self.cost_ms / FLOOD_RENDER_SHARE).clamp(FLOOD_FRAME_MS, FLOOD_FRAME_MAX_MS)
+    }
+
     /// Whether a change seen at `now` (ms) with `packets` recorded so far should render now. A `false`
     /// is only a postponement: asked again on a later frame, it renders once the flood's spacing has
     /// passed or the traffic has calmed.
@@ -27,7 +51,7 @@ impl RenderPace {
         let elapsed = now - self.rendered_at;
         let arrived = packets.saturating_sub(self.packets_then) as f64;
         let flooding = arrived > FLOOD_PACKETS_PER_S * elapsed.max(1.0) / 1_000.0;
-        if flooding && elapsed < FLOOD_FRAME_MS {
+        if flooding && elapsed < self.flood_spacing_ms() {
             return false;
         }
         self.rendered_at = now;
@@ -72,5 +96,47 @@ mod tests {
         // The flood stops: the next frame shows where it ended, without waiting for the spacing.
         let mut quiet = pace;
         assert!(quiet.due(61.0 * 16.7, packets) || quiet.due(62.0 * 16.7, packets));
+    }
+
+    /// Renders during a flood: how many in a second, when each costs `cost_ms`.
+    fn renders_in_a_flood_second(cost_ms: f64) -> usize {
+        let mut pace = RenderPace::default();
+        assert!(pace.due(0.0, 0));
+        pace.rendered(cost_ms);
+        let (mut packets, mut renders) = (0, 0);
+        for frame in 1..=60 {
+            packets += 500;
+            if pace.due(f64::from(frame) * 16.7, packets) {
+                pace.rendered(cost_ms);
+                renders += 1;
+            }
+        }
+        renders
+    }
+
+    #[test]
+    fn a_costly_render_is_spaced_to_keep_its_share_of_the_time() {
+        // 25 ms renders: 250 ms apart, four a second, a tenth of the time.
+        assert!((3..=4).contains(&renders_in_a_flood_second(25.0)));
+        // Cheap renders still come ten times a second.
+        assert!((9..=11).contains(&renders_in_a_flood_second(2.0)));
+        // However costly, the flood is still seen moving once a second.
+        assert_eq!(renders_in_a_flood_second(500.0), 1);
+    }
+
+    #[test]
+    fn the_cost_is_smoothed_so_one_slow_render_does_not_stall_the_page() {
+        let mut pace = RenderPace::default();
+        pace.rendered(10.0);
+        pace.rendered(300.0);
+        assert_eq!(pace.flood_spacing_ms(), 1_000.0);
+        pace.rendered(10.0);
+        pace.rendered(10.0);
+        pace.rendered(10.0);
+        assert!(
+            pace.flood_spacing_ms() < 500.0,
+            "{}",
+            pace.flood_spacing_ms()
+        );
     }
 }

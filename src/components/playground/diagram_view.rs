@@ -7,6 +7,7 @@
 //! packet is in flight and time is moving — never with `prefers-reduced-motion`, where packets jump
 //! from step to step.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use web_sys::Element;
@@ -42,7 +43,15 @@ pub struct DiagramViewProps {
 #[function_component(DiagramView)]
 pub fn diagram_view(props: &DiagramViewProps) -> Html {
     let scroller = use_node_ref();
-    let scroll_top = use_state(|| 0.0f64);
+    // The scroll position the arrows are drawn for. A cell, not state: keeping the cursor in view
+    // moves it during the render itself, so the new arrows are drawn once, where they will be seen —
+    // not drawn, scrolled (a forced layout) and drawn again.
+    let position = (*use_memo((), |_| Rc::new(Cell::new(0.0f64)))).clone();
+    // The scroll position last written to the element: its `scroll` event is our own echo.
+    let written = (*use_memo((), |_| Rc::new(Cell::new(None::<f64>)))).clone();
+    // The cursor (and head) the view was last drawn for: the view follows it only when it moves.
+    let followed = use_mut_ref(|| None::<(u64, u64)>);
+    let rerender = use_force_update();
     // Bumped by the animation frame: the only thing it does is render again.
     let frame = use_state(|| 0u32);
     let pending = use_mut_ref(|| None::<gloo::render::AnimationFrame>);
@@ -50,9 +59,24 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
     let (view, playhead) = {
         let workspace = props.engine.0.read();
         let playhead = workspace.playhead(clock::now());
-        let top = *scroll_top as f32 - HEAD - MARGIN;
-        let bottom = *scroll_top as f32 + VIEWPORT as f32 + MARGIN;
-        (Rc::new(scene(&workspace, &playhead, top, bottom)), playhead)
+        let draw = |top: f64| {
+            let (top, bottom) = (
+                top as f32 - HEAD - MARGIN,
+                top as f32 + VIEWPORT as f32 + MARGIN,
+            );
+            scene(&workspace, &playhead, top, bottom)
+        };
+        let mut view = draw(position.get());
+        // Keep the cursor in view when it moves (stepping, seeking, playing).
+        let moved = followed.replace(Some((playhead.cursor, playhead.head)))
+            != Some((playhead.cursor, playhead.head));
+        let cursor_y = f64::from(view.cursor_y + HEAD);
+        let shown = position.get() + 24.0..position.get() + VIEWPORT - 48.0;
+        if moved && !shown.contains(&cursor_y) {
+            position.set((cursor_y - VIEWPORT * 0.8).max(0.0));
+            view = draw(position.get());
+        }
+        (Rc::new(view), playhead)
     };
     let moving = playhead.playing
         && !props.reduced_motion
@@ -71,28 +95,33 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
             }
         });
     }
-    // Keep the cursor in view when it moves (stepping, seeking, playing).
+    // After the render, move the element to where the view was drawn (writing only: reading the
+    // scroll position would force a layout).
     {
         let scroller = scroller.clone();
-        let scroll_top = scroll_top.clone();
-        let cursor_y = f64::from(view.cursor_y + HEAD);
-        use_effect_with((playhead.cursor, playhead.head), move |_| {
-            let shown = *scroll_top + 24.0..*scroll_top + VIEWPORT - 48.0;
-            if !shown.contains(&cursor_y) {
-                let top = (cursor_y - VIEWPORT * 0.8).max(0.0);
+        let written = written.clone();
+        let top = position.get();
+        use_effect(move || {
+            if written.get().is_none_or(|at| (at - top).abs() >= 1.0) {
                 if let Some(element) = scroller.cast::<Element>() {
+                    written.set(Some(top));
                     element.set_scroll_top(top as i32);
                 }
-                scroll_top.set(top);
             }
         });
     }
     let onscroll = {
-        let scroll_top = scroll_top.clone();
+        let position = position.clone();
+        let written = written.clone();
         Callback::from(move |event: Event| {
             let top = f64::from(event.target_unchecked_into::<Element>().scroll_top());
-            if (top - *scroll_top).abs() >= 1.0 {
-                scroll_top.set(top);
+            if written.get().is_some_and(|at| (at - top).abs() < 2.0) {
+                return;
+            }
+            written.set(Some(top));
+            if (top - position.get()).abs() >= 1.0 {
+                position.set(top);
+                rerender.force_update();
             }
         })
     };

@@ -52,10 +52,15 @@ pub struct VirtualListProps {
 #[function_component(VirtualList)]
 pub fn virtual_list(props: &VirtualListProps) -> Html {
     let scroller = use_node_ref();
-    let scroll_top = use_state(|| 0.0f64);
+    // The scroll position the rows are drawn for. A cell, not state: following moves it during the
+    // render itself, so new rows arrive already in the right window — no second render and no second
+    // layout after the scroll position is written (during a flood that pair cost more than the rows).
+    let position = (*use_memo((), |_| Rc::new(Cell::new(0.0f64)))).clone();
+    // The scroll position last written to the element, so our own scrolling (its `scroll` event)
+    // neither re-renders nor switches following off.
+    let written = (*use_memo((), |_| Rc::new(Cell::new(None::<f64>)))).clone();
+    let rerender = use_force_update();
     let height = use_state(|| 400.0f64);
-    // The scroll position we set ourselves, so our own scrolling does not switch following off.
-    let ours: Rc<Cell<Option<f64>>> = (*use_memo((), |_| Rc::new(Cell::new(None)))).clone();
 
     // Measure the viewport when mounted and when the window is resized — never on every render:
     // reading a size forces the browser to lay the page out there and then.
@@ -79,50 +84,51 @@ pub fn virtual_list(props: &VirtualListProps) -> Html {
             move || drop(listener)
         });
     }
-    // After a change: keep the newest row in view when following (writing the scroll position only).
+    // Following: draw the newest rows now, and move the element there after the render.
+    if props.follow {
+        position.set((props.rows as f64 * ROW_HEIGHT - *height).max(0.0));
+    }
     {
         let scroller = scroller.clone();
-        let scroll_top = scroll_top.clone();
-        let ours = ours.clone();
-        let (rows, follow, height) = (props.rows, props.follow, *height);
-        use_effect_with(
-            (rows, follow, props.revision, height.to_bits()),
-            move |_| {
-                let bottom = (rows as f64 * ROW_HEIGHT - height).max(0.0);
-                if follow && (*scroll_top - bottom).abs() > 1.0 {
-                    if let Some(element) = scroller.cast::<Element>() {
-                        ours.set(Some(bottom));
-                        element.set_scroll_top(bottom as i32);
-                        scroll_top.set(bottom);
-                    }
+        let written = written.clone();
+        let top = position.get();
+        let follow = props.follow;
+        use_effect(move || {
+            // Writing only (reading would force a layout); the element clamps what it cannot show.
+            if follow && written.get().is_none_or(|at| (at - top).abs() >= 1.0) {
+                if let Some(element) = scroller.cast::<Element>() {
+                    written.set(Some(top));
+                    element.set_scroll_top(top as i32);
                 }
-            },
-        );
+            }
+        });
     }
 
     let onscroll = {
-        let scroll_top = scroll_top.clone();
+        let position = position.clone();
+        let written = written.clone();
+        let rerender = rerender.clone();
         let on_follow = props.on_follow.clone();
         let follow = props.follow;
         let rows = props.rows;
         let height = *height;
-        let ours = ours.clone();
         Callback::from(move |event: Event| {
             let element = event.target_unchecked_into::<Element>();
             let top = f64::from(element.scroll_top());
-            if (top - *scroll_top).abs() >= 1.0 {
-                scroll_top.set(top);
+            if written.get().is_some_and(|at| (at - top).abs() < 2.0) {
+                // The echo of our own write.
+                return;
+            }
+            written.set(None);
+            if (top - position.get()).abs() >= 1.0 {
+                position.set(top);
+                rerender.force_update();
             }
             let at_bottom = top + height >= rows as f64 * ROW_HEIGHT - 2.0;
-            match ours.take() {
-                Some(expected) if (expected - top).abs() < 2.0 => {}
-                _ => {
-                    if follow && !at_bottom {
-                        on_follow.emit(false);
-                    } else if !follow && at_bottom && rows > 0 {
-                        on_follow.emit(true);
-                    }
-                }
+            if follow && !at_bottom {
+                on_follow.emit(false);
+            } else if !follow && at_bottom && rows > 0 {
+                on_follow.emit(true);
             }
         })
     };
@@ -145,9 +151,10 @@ pub fn virtual_list(props: &VirtualListProps) -> Html {
     let onkeydown = {
         let on_select = props.on_select.clone();
         let scroller = scroller.clone();
-        let scroll_top = scroll_top.clone();
+        let position = position.clone();
+        let written = written.clone();
+        let rerender = rerender.clone();
         let (rows, selected, height) = (props.rows, props.selected, *height);
-        let ours = ours.clone();
         Callback::from(move |event: KeyboardEvent| {
             let page = (height / ROW_HEIGHT).floor() as usize;
             let Some(target) = key_target(&event.key(), selected, rows, page.saturating_sub(1))
@@ -157,16 +164,17 @@ pub fn virtual_list(props: &VirtualListProps) -> Html {
             event.prevent_default();
             on_select.emit(target);
             if let Some(element) = scroller.cast::<HtmlElement>() {
-                if let Some(top) = scroll_to_show(target, ROW_HEIGHT, *scroll_top, height) {
-                    ours.set(Some(top));
+                if let Some(top) = scroll_to_show(target, ROW_HEIGHT, position.get(), height) {
+                    written.set(Some(top));
                     element.set_scroll_top(top as i32);
-                    scroll_top.set(top);
+                    position.set(top);
+                    rerender.force_update();
                 }
             }
         })
     };
 
-    let shown = window(props.rows, ROW_HEIGHT, *scroll_top, *height);
+    let shown = window(props.rows, ROW_HEIGHT, position.get(), *height);
     let id = props.id.clone();
     let active = props
         .selected
