@@ -251,7 +251,7 @@ fn read_hook(engine: &Engine, query: &str) -> f64 {
         }
         "receivedDistinct" => {
             let messages = &workspace.history().messages;
-            let payloads: std::collections::BTreeSet<&[u8]> = messages
+            let payloads: mqtt_core::sorted::SortedSet<&[u8]> = messages
                 .iter_from(messages.first())
                 .filter(|(_, record)| record.direction == Direction::Received)
                 .map(|(_, record)| &record.payload[..])

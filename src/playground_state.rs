@@ -5,7 +5,7 @@
 //! times a second under load. This state holds a `revision` copied from it at most once per animation
 //! frame ([`PgAction::Tick`]), which is what makes the views that read the workspace render again.
 
-use std::collections::BTreeSet;
+use mqtt_core::sorted::SortedSet;
 use std::rc::Rc;
 
 use mqtt_core::codec::ProtocolVersion;
@@ -145,7 +145,7 @@ pub struct PlaygroundState {
     /// Keep the newest packet in view.
     pub packets_follow: bool,
     /// Collapsed topic tree nodes (everything is open until closed, as in MQTT Explorer).
-    pub collapsed_topics: Rc<BTreeSet<usize>>,
+    pub collapsed_topics: Rc<SortedSet<usize>>,
     /// The selected topic tree node.
     pub selected_topic: Option<usize>,
     /// Saved profiles.
@@ -787,7 +787,7 @@ mod tests {
         let state = state.reduce(PgAction::SetExpanded(3, false));
         let state = state.reduce(PgAction::SetExpanded(5, false));
         let state = state.reduce(PgAction::SetExpanded(3, true));
-        assert_eq!(*state.collapsed_topics, BTreeSet::from([5]));
+        assert_eq!(*state.collapsed_topics, SortedSet::from([5]));
     }
 
     #[test]

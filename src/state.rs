@@ -5,7 +5,7 @@
 //! packet) are computed here when their inputs change and shared with components behind `Rc`, so a
 //! mouse moving over bytes re-renders without decoding anything again.
 
-use std::collections::BTreeSet;
+use mqtt_core::sorted::SortedSet;
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -71,7 +71,7 @@ pub struct State {
     /// What was last clicked or focused: shown when the mouse is elsewhere (and on touch screens).
     pub pinned: Option<Pointer>,
     /// Collapsed groups of the selected packet's tree.
-    pub collapsed: Rc<BTreeSet<usize>>,
+    pub collapsed: Rc<SortedSet<usize>>,
     /// The builder form as typed.
     pub builder: BuilderForm,
     /// The builder's packet, encoded, or why it cannot be.

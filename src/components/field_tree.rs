@@ -4,7 +4,7 @@
 //! or first row), arrow keys to move, Left/Right to close and open groups. Focusing a row pins it,
 //! which lights its bytes exactly like hovering does.
 
-use std::collections::BTreeSet;
+use mqtt_core::sorted::SortedSet;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -23,7 +23,7 @@ pub struct FieldTreeProps {
     /// Tree rows parallel to its spans.
     pub rows: Rc<[Row]>,
     /// Collapsed groups.
-    pub collapsed: Rc<BTreeSet<usize>>,
+    pub collapsed: Rc<SortedSet<usize>>,
     /// The row to mark.
     pub highlighted: Option<usize>,
     /// The row a decode error points into.
@@ -75,7 +75,7 @@ struct FieldRowProps {
     index: usize,
     packet: Rc<PacketView>,
     rows: Rc<[Row]>,
-    collapsed: Rc<BTreeSet<usize>>,
+    collapsed: Rc<SortedSet<usize>>,
     lit: bool,
     failed: bool,
     tab_stop: bool,

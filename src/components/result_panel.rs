@@ -1,6 +1,6 @@
 //! The decoded side of the page: packet list, verdict, hex view and field tree.
 
-use std::collections::BTreeSet;
+use mqtt_core::sorted::SortedSet;
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -33,7 +33,7 @@ pub struct ResultPanelProps {
     /// The pinned pointer (its field takes the tree's tab stop).
     pub pinned: Option<Pointer>,
     /// Collapsed tree groups.
-    pub collapsed: Rc<BTreeSet<usize>>,
+    pub collapsed: Rc<SortedSet<usize>>,
     /// A packet of the list was chosen.
     pub on_select: Callback<usize>,
     /// The pointer moved.

@@ -5,7 +5,7 @@
 //! children, its position among its siblings — and keyboard navigation needs "next visible row" and
 //! "parent". All of that is computed here, once per packet, as plain data.
 
-use std::collections::BTreeSet;
+use mqtt_core::sorted::SortedSet;
 
 use mqtt_core::codec::Span;
 
@@ -78,14 +78,14 @@ fn ancestors(rows: &[Row], index: usize) -> impl Iterator<Item = usize> + '_ {
 }
 
 /// Indices of the rows not hidden inside a collapsed group, in order.
-pub fn visible(rows: &[Row], collapsed: &BTreeSet<usize>) -> Vec<usize> {
+pub fn visible(rows: &[Row], collapsed: &SortedSet<usize>) -> Vec<usize> {
     (0..rows.len())
         .filter(|&index| ancestors(rows, index).all(|a| !collapsed.contains(&a)))
         .collect()
 }
 
 /// The row that stands for `index` on screen: itself, or the outermost collapsed group hiding it.
-pub fn shown_as(rows: &[Row], collapsed: &BTreeSet<usize>, index: usize) -> usize {
+pub fn shown_as(rows: &[Row], collapsed: &SortedSet<usize>, index: usize) -> usize {
     ancestors(rows, index)
         .filter(|a| collapsed.contains(a))
         .last()
@@ -138,7 +138,7 @@ pub enum Nav {
 }
 
 /// What `key` does on row `current`.
-pub fn navigate(rows: &[Row], collapsed: &BTreeSet<usize>, current: usize, key: NavKey) -> Nav {
+pub fn navigate(rows: &[Row], collapsed: &SortedSet<usize>, current: usize, key: NavKey) -> Nav {
     let shown = visible(rows, collapsed);
     let at = shown.iter().position(|&index| index == current);
     let focus = |index: Option<usize>| {
@@ -254,7 +254,7 @@ mod tests {
     fn collapsing_hides_descendants_and_shows_the_group_instead() {
         let spans = sample_spans("pubrel", ProtocolVersion::V311);
         let rows = rows(&spans);
-        let collapsed = BTreeSet::from([0]);
+        let collapsed = SortedSet::from([0]);
         let shown = visible(&rows, &collapsed);
         assert_eq!(
             names(&spans, &shown),
@@ -268,7 +268,7 @@ mod tests {
     fn keys_follow_the_aria_tree_pattern() {
         let spans = sample_spans("pubrel", ProtocolVersion::V311);
         let rows = rows(&spans);
-        let open = BTreeSet::new();
+        let open = SortedSet::new();
         assert_eq!(navigate(&rows, &open, 0, NavKey::Down), Nav::Focus(1));
         assert_eq!(navigate(&rows, &open, 0, NavKey::Up), Nav::Stay);
         assert_eq!(navigate(&rows, &open, 3, NavKey::Down), Nav::Focus(4));
@@ -278,7 +278,7 @@ mod tests {
         assert_eq!(navigate(&rows, &open, 0, NavKey::Right), Nav::Focus(1));
         assert_eq!(navigate(&rows, &open, 2, NavKey::Left), Nav::Focus(0));
         assert_eq!(navigate(&rows, &open, 2, NavKey::Right), Nav::Stay);
-        let collapsed = BTreeSet::from([0]);
+        let collapsed = SortedSet::from([0]);
         assert_eq!(
             navigate(&rows, &collapsed, 0, NavKey::Right),
             Nav::Expand(0)
@@ -292,6 +292,6 @@ mod tests {
     #[test]
     fn empty_spans_give_no_rows() {
         assert!(rows(&[]).is_empty());
-        assert_eq!(navigate(&[], &BTreeSet::new(), 0, NavKey::Down), Nav::Stay);
+        assert_eq!(navigate(&[], &SortedSet::new(), 0, NavKey::Down), Nav::Stay);
     }
 }

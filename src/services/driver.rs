@@ -8,8 +8,8 @@
 //! browser's cost per WebSocket frame dominates MQTT over WebSocket). A socket's waiting bytes go out
 //! before it is closed.
 
+use mqtt_core::sorted::SortedMap;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::closure::Closure;
@@ -23,7 +23,7 @@ use crate::services::ws::{Socket, SocketEvent};
 /// The workspace and its sockets.
 pub struct Driver {
     workspace: RefCell<Workspace>,
-    sockets: RefCell<BTreeMap<SocketId, Socket>>,
+    sockets: RefCell<SortedMap<SocketId, Socket>>,
     /// Sends waiting for the flush timer.
     outbox: RefCell<Outbox>,
     /// A flush timer is pending.
@@ -36,7 +36,7 @@ impl Driver {
     pub fn new(broker: BrokerChoice) -> Rc<Self> {
         Rc::new_cyclic(|me| Driver {
             workspace: RefCell::new(Workspace::new(broker, clock::now())),
-            sockets: RefCell::new(BTreeMap::new()),
+            sockets: RefCell::new(SortedMap::new()),
             outbox: RefCell::new(Outbox::default()),
             flush_scheduled: Cell::new(false),
             me: me.clone(),

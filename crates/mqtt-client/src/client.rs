@@ -1,7 +1,7 @@
 //! The client: mqtt-core's session driven over a [`Connect`]ed stream and a [`Clock`].
 
 use alloc::boxed::Box;
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::VecDeque;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -13,6 +13,7 @@ use mqtt_core::client::{
 };
 use mqtt_core::codec::{PacketType, ReasonCode, SubscriptionOptions};
 use mqtt_core::message::Message;
+use mqtt_core::sorted::SortedMap;
 use mqtt_core::{Instant, QoS};
 
 use crate::config::{Config, Reconnect};
@@ -63,13 +64,13 @@ pub struct Client<C: Connect, K: Clock> {
     inbox: VecDeque<Message>,
     /// QoS 1/2 messages a 5.0 broker refused: packet id → reason code and name (the most recent
     /// ones, for `wait_published`).
-    refused: BTreeMap<u16, (u8, &'static str)>,
+    refused: SortedMap<u16, (u8, &'static str)>,
     /// QoS of our QoS 1/2 messages in flight, by packet id (for notices).
-    qos_of: BTreeMap<u16, QoS>,
+    qos_of: SortedMap<u16, QoS>,
     /// Packet ids that changed because the broker lost our session and we published again.
-    renumbered: BTreeMap<u16, u16>,
+    renumbered: SortedMap<u16, u16>,
     /// SUBACK results by SUBSCRIBE packet id, until `subscribe` takes them.
-    subacks: BTreeMap<u16, Vec<SubscribeResult>>,
+    subacks: SortedMap<u16, Vec<SubscribeResult>>,
     /// SUBSCRIBEs we made again ourselves; nobody waits for their SUBACK.
     resubscribes: Vec<u16>,
     /// Our subscriptions, to make again if the broker forgets them.
@@ -114,10 +115,10 @@ impl<C: Connect, K: Clock> Client<C, K> {
             read_buf: vec![0; config.read_buffer.max(16)],
             write_buf: Vec::new(),
             inbox: VecDeque::new(),
-            refused: BTreeMap::new(),
-            qos_of: BTreeMap::new(),
-            renumbered: BTreeMap::new(),
-            subacks: BTreeMap::new(),
+            refused: SortedMap::new(),
+            qos_of: SortedMap::new(),
+            renumbered: SortedMap::new(),
+            subacks: SortedMap::new(),
             resubscribes: Vec::new(),
             subscriptions: Vec::new(),
             outbound_at_connect: Vec::new(),

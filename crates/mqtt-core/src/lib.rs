@@ -30,6 +30,7 @@ pub mod client;
 pub mod codec;
 pub mod message;
 pub mod rule;
+pub mod sorted;
 pub mod topic;
 
 /// A point in time, in milliseconds, from whatever clock the owner uses (`performance.now()`,

@@ -120,7 +120,7 @@ pub struct World {
     out: Vec<SimEvent>,
     /// Clients something happened to in the step under way: only they can have packets or events
     /// to report, and only their timers need asking again.
-    active: std::collections::BTreeSet<usize>,
+    active: mqtt_core::sorted::SortedSet<usize>,
     /// The broker's next timer, cached at the end of each step.
     broker_deadline: Option<Instant>,
 }
@@ -162,7 +162,7 @@ impl World {
             next_tx: 1,
             next_event: 0,
             out: Vec::new(),
-            active: std::collections::BTreeSet::new(),
+            active: mqtt_core::sorted::SortedSet::new(),
             broker_deadline: None,
             scenario: Rc::new(scenario),
         };

@@ -2,7 +2,7 @@
 //! and a "retained" badge (a word, not only a colour). It is an ARIA tree: one tab stop, arrow keys
 //! to move, Right/Left to open and close, Enter to show the topic's messages.
 
-use std::collections::BTreeSet;
+use mqtt_core::sorted::SortedSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -23,7 +23,7 @@ pub struct TopicTreeProps {
     /// Its revision.
     pub revision: u64,
     /// Collapsed nodes.
-    pub collapsed: Rc<BTreeSet<usize>>,
+    pub collapsed: Rc<SortedSet<usize>>,
     /// Selected node.
     pub selected: Option<usize>,
     /// Expand (`true`) or collapse a node.

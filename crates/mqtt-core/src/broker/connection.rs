@@ -1,6 +1,8 @@
 //! One transport connection to the broker, from accept to close.
 
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::VecDeque;
+
+use crate::sorted::SortedMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -65,7 +67,7 @@ pub(crate) struct Connection {
     pub queue: VecDeque<Outgoing>,
     pub will: Option<PendingWill>,
     /// Inbound 5.0 topic aliases.
-    pub topic_aliases: BTreeMap<u16, String>,
+    pub topic_aliases: SortedMap<u16, String>,
 }
 
 impl Connection {
@@ -81,7 +83,7 @@ impl Connection {
             last_received: now,
             queue: VecDeque::new(),
             will: None,
-            topic_aliases: BTreeMap::new(),
+            topic_aliases: SortedMap::new(),
         }
     }
 }

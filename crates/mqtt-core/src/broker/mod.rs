@@ -23,7 +23,9 @@ mod session;
 mod timers;
 mod transmit;
 
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::VecDeque;
+
+use crate::sorted::SortedMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -97,12 +99,12 @@ pub struct ScheduledWill {
 #[derive(Debug, Clone)]
 pub struct Broker {
     pub(crate) config: BrokerConfig,
-    pub(crate) connections: BTreeMap<ConnectionId, Connection>,
-    pub(crate) sessions: BTreeMap<String, Session>,
-    pub(crate) retained: BTreeMap<String, Retained>,
+    pub(crate) connections: SortedMap<ConnectionId, Connection>,
+    pub(crate) sessions: SortedMap<String, Session>,
+    pub(crate) retained: SortedMap<String, Retained>,
     pub(crate) wills: Vec<ScheduledWill>,
     /// Round-robin position per shared subscription group, so each message goes to the next member.
-    pub(crate) share_cursor: BTreeMap<String, usize>,
+    pub(crate) share_cursor: SortedMap<String, usize>,
     pub(crate) events: VecDeque<BrokerEvent>,
     pub(crate) next_connection: ConnectionId,
     pub(crate) next_assigned_id: u32,
@@ -110,7 +112,7 @@ pub struct Broker {
     pub(crate) serve_cursor: ConnectionId,
     /// Connections that may have something to send: `poll_transmit` looks only at these, so a quiet
     /// broker with many clients costs nothing per poll.
-    pub(crate) ready: alloc::collections::BTreeSet<ConnectionId>,
+    pub(crate) ready: crate::sorted::SortedSet<ConnectionId>,
 }
 
 impl Default for Broker {
@@ -124,16 +126,16 @@ impl Broker {
     pub fn new(config: BrokerConfig) -> Self {
         Broker {
             config,
-            connections: BTreeMap::new(),
-            sessions: BTreeMap::new(),
-            retained: BTreeMap::new(),
+            connections: SortedMap::new(),
+            sessions: SortedMap::new(),
+            retained: SortedMap::new(),
             wills: Vec::new(),
-            share_cursor: BTreeMap::new(),
+            share_cursor: SortedMap::new(),
             events: VecDeque::new(),
             next_connection: 1,
             next_assigned_id: 1,
             serve_cursor: 0,
-            ready: alloc::collections::BTreeSet::new(),
+            ready: crate::sorted::SortedSet::new(),
         }
     }
 

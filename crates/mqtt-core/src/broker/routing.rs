@@ -1,7 +1,7 @@
 //! Where a published message goes: the retained store, every matching subscription (one copy per
 //! client at the highest granted QoS), one member of each shared group, and the offline queues.
 
-use alloc::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -94,7 +94,7 @@ impl Broker {
     /// each shared group gives one copy to one member, in turn.
     fn targets(&mut self, topic: &str, from: Option<&str>) -> Vec<Target> {
         let mut targets = Vec::new();
-        let mut groups: BTreeMap<String, Vec<GroupMember>> = BTreeMap::new();
+        let mut groups: SortedMap<String, Vec<GroupMember>> = SortedMap::new();
         for (client_id, session) in &self.sessions {
             let mut best: Option<Target> = None;
             for subscription in session.subscriptions.values() {
@@ -108,8 +108,7 @@ impl Broker {
                 }
                 if shared_inner.is_some() {
                     groups
-                        .entry(subscription.filter.clone())
-                        .or_default()
+                        .get_or_insert_with(subscription.filter.clone(), Vec::new)
                         .push(GroupMember {
                             client_id: client_id.clone(),
                             options: subscription.options,
@@ -135,7 +134,7 @@ impl Broker {
             targets.extend(best);
         }
         for (group, members) in groups {
-            let cursor = self.share_cursor.entry(group).or_insert(0);
+            let cursor = self.share_cursor.get_or_insert_with(group, || 0);
             // The next member in turn, preferring connected ones so a sleeping member doesn't hold
             // the group's messages.
             let count = members.len();

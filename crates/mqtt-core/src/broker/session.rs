@@ -1,6 +1,8 @@
 //! A client's session at the broker: what survives its connection when the session is persistent.
 
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::VecDeque;
+
+use crate::sorted::{SortedMap, SortedSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -51,11 +53,11 @@ pub struct Session {
     pub(crate) expiry_interval: u32,
     /// When a disconnected session ends.
     pub(crate) expires_at: Option<Instant>,
-    pub(crate) subscriptions: BTreeMap<String, Subscription>,
+    pub(crate) subscriptions: SortedMap<String, Subscription>,
     pub(crate) inflight: Vec<Inflight>,
     pub(crate) queue: VecDeque<Delivery>,
     /// Inbound QoS 2 packet ids between PUBLISH and PUBREL.
-    pub(crate) awaiting_pubrel: BTreeSet<u16>,
+    pub(crate) awaiting_pubrel: SortedSet<u16>,
     pub(crate) next_packet_id: u16,
     /// The client's 5.0 Receive Maximum (how many QoS 1/2 we may have unacknowledged towards it).
     pub(crate) receive_maximum: u16,
@@ -71,10 +73,10 @@ impl Session {
             connection: None,
             expiry_interval: 0,
             expires_at: None,
-            subscriptions: BTreeMap::new(),
+            subscriptions: SortedMap::new(),
             inflight: Vec::new(),
             queue: VecDeque::new(),
-            awaiting_pubrel: BTreeSet::new(),
+            awaiting_pubrel: SortedSet::new(),
             next_packet_id: 1,
             receive_maximum: u16::MAX,
             maximum_packet_size: None,

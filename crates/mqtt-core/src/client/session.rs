@@ -1,6 +1,8 @@
 //! The session's state and the calls the application makes.
 
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::VecDeque;
+
+use crate::sorted::{SortedMap, SortedSet};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -72,13 +74,13 @@ pub struct ClientSession {
     /// Messages the application published that are not sent yet (QoS 0 too), in order.
     pub(super) pending: VecDeque<(Option<u16>, Message)>,
     /// Inbound QoS 2 packet ids between PUBLISH and PUBREL: the record that prevents a second delivery.
-    pub(super) awaiting_pubrel: BTreeSet<u16>,
+    pub(super) awaiting_pubrel: SortedSet<u16>,
     /// Inbound 5.0 topic aliases on this connection.
-    pub(super) topic_aliases: BTreeMap<u16, String>,
+    pub(super) topic_aliases: SortedMap<u16, String>,
     pub(super) requests: Vec<Request>,
     pub(super) subscriptions: Vec<SubscriptionView>,
     /// Packet ids taken by outbound messages and requests.
-    pub(super) ids_in_use: BTreeSet<u16>,
+    pub(super) ids_in_use: SortedSet<u16>,
     pub(super) next_packet_id: u16,
     /// Control packets to send before any new application message: CONNECT, acknowledgements, resends,
     /// requests, PINGREQ, DISCONNECT.
@@ -106,11 +108,11 @@ impl ClientSession {
             state: ConnectionState::Disconnected,
             outbound: Vec::new(),
             pending: VecDeque::new(),
-            awaiting_pubrel: BTreeSet::new(),
-            topic_aliases: BTreeMap::new(),
+            awaiting_pubrel: SortedSet::new(),
+            topic_aliases: SortedMap::new(),
             requests: Vec::new(),
             subscriptions: Vec::new(),
-            ids_in_use: BTreeSet::new(),
+            ids_in_use: SortedSet::new(),
             next_packet_id: 1,
             queue: VecDeque::new(),
             unwritten: Vec::new(),
