@@ -69,9 +69,16 @@ pub fn next_speed(speed: f64, up: bool) -> f64 {
     SPEEDS.get(next).copied().unwrap_or(speed)
 }
 
-/// "×0.25", "×1", "×10".
+/// "×0.25", "×1", "×10": to a hundredth, in integers (no float printer in the page for this).
 pub fn speed_label(speed: f64) -> String {
-    format!("×{speed}")
+    // Saturating cast: a speed set through the hooks can be anything.
+    let hundredths = (speed * 100.0).round() as u64;
+    let (whole, fraction) = (hundredths / 100, hundredths % 100);
+    match fraction {
+        0 => format!("×{whole}"),
+        f if f % 10 == 0 => format!("×{whole}.{}", f / 10),
+        f => format!("×{whole}.{f:02}"),
+    }
 }
 
 /// Does `command` to the workspace at `now`; the sentence says where the cursor is now, or why
@@ -172,6 +179,9 @@ mod tests {
             "between rungs: from the next one up"
         );
         assert_eq!(speed_label(0.25), "×0.25");
+        assert_eq!(speed_label(0.1), "×0.1");
+        assert_eq!(speed_label(10.0), "×10");
+        assert_eq!(speed_label(0.05), "×0.05");
     }
 
     #[test]

@@ -9,6 +9,31 @@ use super::diagram::{Arrow, Fate, MarkView, Scene, GUTTER};
 /// Room above the first step for the lifelines' names.
 pub const HEAD: f32 = 30.0;
 
+/// A coordinate as SVG text, to a tenth of a pixel. Why not `f32`'s `Display`: it prints every digit
+/// of the shortest round trip (`12.333333`), and it is the only use of float formatting in the page —
+/// a float printer (Grisu with a Dragon fallback and their tables) is kilobytes of WebAssembly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Px(pub f32);
+
+impl std::fmt::Display for Px {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Saturating cast: a coordinate far outside any screen still prints as a number.
+        let tenths = (self.0 * 10.0).round() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let (whole, tenth) = (tenths.unsigned_abs() / 10, tenths.unsigned_abs() % 10);
+        if tenth == 0 {
+            write!(f, "{sign}{whole}")
+        } else {
+            write!(f, "{sign}{whole}.{tenth}")
+        }
+    }
+}
+
+/// [`Px`] as a string, for attributes.
+pub fn px(value: f32) -> String {
+    Px(value).to_string()
+}
+
 /// How far along its flight a packet is at `time` (0 just written, 1 arrived); 1 without a flight.
 pub fn progress(flight: Option<(f64, f64)>, time: f64) -> f32 {
     match flight {
@@ -107,7 +132,8 @@ fn mark_colour(class: &str) -> &'static str {
 /// The whole scene as a standalone SVG document (light colours, styles inline), at the playhead's
 /// `time` for packets in flight.
 pub fn standalone(scene: &Scene, title: &str, time: f64) -> String {
-    let (width, height) = (scene.width, scene.height + HEAD);
+    let (width, height) = (Px(scene.width), Px(scene.height + HEAD));
+    let (head, gutter) = (Px(HEAD), Px(GUTTER));
     let mut s = String::new();
     let _ = write!(
         s,
@@ -117,32 +143,35 @@ pub fn standalone(scene: &Scene, title: &str, time: f64) -> String {
     for lane in &scene.lanes {
         let _ = write!(
             s,
-            r##"<line x1="{x}" y1="{HEAD}" x2="{x}" y2="{height}" stroke="#94a3b8" stroke-dasharray="4 4"/><text x="{x}" y="18" text-anchor="middle" font-weight="bold" font-size="12" fill="#0f172a">{}</text>"##,
+            r##"<line x1="{x}" y1="{head}" x2="{x}" y2="{height}" stroke="#94a3b8" stroke-dasharray="4 4"/><text x="{x}" y="18" text-anchor="middle" font-weight="bold" font-size="12" fill="#0f172a">{}</text>"##,
             escape(&lane.name),
-            x = lane.x,
+            x = Px(lane.x),
         );
     }
-    let _ = write!(s, r#"<g transform="translate(0 {HEAD})">"#);
+    let _ = write!(s, r#"<g transform="translate(0 {head})">"#);
     for arrow in &scene.arrows {
         let stroke = colour(arrow.fate, arrow.dup);
         let (tx, ty) = tip(arrow, progress(arrow.flight, time));
+        let (px_tx, px_ty) = (Px(tx), Px(ty));
         let dash = if arrow.fate == Fate::InFlight {
             r#" stroke-dasharray="6 3""#
         } else {
             ""
         };
-        let head = if arrow.fate == Fate::Lost {
+        let marker = if arrow.fate == Fate::Lost {
             ""
         } else {
             r#" marker-end="url(#head)""#
         };
         let _ = write!(
             s,
-            r#"<line x1="{}" y1="{}" x2="{tx}" y2="{ty}" stroke="{stroke}" stroke-width="1.6"{dash}{head}/>"#,
-            arrow.x1, arrow.y1
+            r#"<line x1="{}" y1="{}" x2="{px_tx}" y2="{px_ty}" stroke="{stroke}" stroke-width="1.6"{dash}{marker}/>"#,
+            Px(arrow.x1),
+            Px(arrow.y1)
         );
         if arrow.fate == Fate::Lost {
             for (x1, y1, x2, y2) in cross(tx, ty) {
+                let (x1, y1, x2, y2) = (Px(x1), Px(y1), Px(x2), Px(y2));
                 let _ = write!(
                     s,
                     r#"<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{stroke}" stroke-width="2.2"/>"#
@@ -150,6 +179,7 @@ pub fn standalone(scene: &Scene, title: &str, time: f64) -> String {
             }
         }
         let (lx, ly, angle) = label_at(arrow);
+        let (lx, ly, angle) = (Px(lx), Px(ly), Px(angle));
         let lost = if arrow.fate == Fate::Lost {
             " ✕ lost"
         } else {
@@ -159,26 +189,27 @@ pub fn standalone(scene: &Scene, title: &str, time: f64) -> String {
             s,
             r##"<text x="{lx}" y="{ly}" text-anchor="middle" transform="rotate({angle} {lx} {ly})" fill="{stroke}" stroke="#ffffff" stroke-width="3" paint-order="stroke">{}{lost}</text><text x="4" y="{}" fill="#64748b" font-size="10">{}</text>"##,
             escape(&arrow.label),
-            arrow.y + 3.0,
+            Px(arrow.y + 3.0),
             escape(&arrow.time)
         );
     }
     for mark in &scene.marks {
         let fill = mark_colour(mark.class);
         let (tx, anchor) = mark_text_at(mark);
+        let tx = Px(tx);
         let _ = write!(
             s,
             r#"<circle cx="{}" cy="{}" r="4.5" fill="{fill}"/><text x="{tx}" y="{}" text-anchor="{anchor}" fill="{fill}">{}</text>"#,
-            mark.x,
-            mark.y,
-            mark.y + 4.0,
+            Px(mark.x),
+            Px(mark.y),
+            Px(mark.y + 4.0),
             escape(&mark.text)
         );
     }
     let _ = write!(
         s,
-        r##"<line x1="{GUTTER}" y1="{y}" x2="{width}" y2="{y}" stroke="#0ea5e9" stroke-dasharray="2 3"/></g></svg>"##,
-        y = scene.cursor_y + 6.0
+        r##"<line x1="{gutter}" y1="{y}" x2="{width}" y2="{y}" stroke="#0ea5e9" stroke-dasharray="2 3"/></g></svg>"##,
+        y = Px(scene.cursor_y + 6.0)
     );
     s
 }
@@ -205,6 +236,17 @@ mod tests {
             time: "0.000 s".into(),
             text: String::new(),
         }
+    }
+
+    #[test]
+    fn coordinates_print_to_a_tenth_of_a_pixel() {
+        assert_eq!(px(100.0), "100");
+        assert_eq!(px(12.5), "12.5");
+        assert_eq!(px(12.333_333), "12.3");
+        assert_eq!(px(0.96), "1");
+        assert_eq!(px(-7.25), "-7.3");
+        assert_eq!(px(-0.04), "0");
+        assert_eq!(format!("rotate({} 1 2)", Px(-26.565)), "rotate(-26.6 1 2)");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use yew::prelude::*;
 use super::Engine;
 use crate::playground::diagram::{scene, Arrow, Fate, MarkView, GUTTER};
 use crate::playground::diagram_svg::{
-    cross, fate_class, label_at, mark_text_at, progress, tip, HEAD,
+    cross, fate_class, label_at, mark_text_at, progress, px, tip, Px, HEAD,
 };
 use crate::services::clock;
 
@@ -146,13 +146,13 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
     html! {
         <div class="diagram-scroll" ref={scroller} {onscroll} tabindex="-1" data-testid="diagram">
             // The lifelines' names stay on top while the history scrolls under them.
-            <div class="lane-heads" style={format!("width: {width}px")} aria-hidden="true">
+            <div class="lane-heads" style={format!("width: {}px", Px(width))} aria-hidden="true">
                 { for view.lanes.iter().map(|lane| html! {
                     <span class={classes!("lane-name", lane.client.is_none().then_some("broker"))}
-                        style={format!("left: {}px", lane.x)}>{ &lane.name }</span>
+                        style={format!("left: {}px", Px(lane.x))}>{ &lane.name }</span>
                 }) }
             </div>
-            <svg class="diagram" width={width.to_string()} height={height.to_string()}
+            <svg class="diagram" width={px(width)} height={px(height)}
                 role="group" aria-label="Sequence diagram: lifelines of the clients and the broker, one arrow per packet">
                 <defs>
                     { for ["arrived", "dup", "in-flight"].iter().map(|kind| html! {
@@ -163,14 +163,14 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
                     }) }
                 </defs>
                 { for view.lanes.iter().map(|lane| html! {
-                    <line class="lifeline" x1={lane.x.to_string()} x2={lane.x.to_string()}
-                        y1={HEAD.to_string()} y2={height.to_string()} />
+                    <line class="lifeline" x1={px(lane.x)} x2={px(lane.x)}
+                        y1={px(HEAD)} y2={px(height)} />
                 }) }
-                <g transform={format!("translate(0 {HEAD})")}>
+                <g transform={format!("translate(0 {})", Px(HEAD))}>
                     { for view.arrows.iter().map(|arrow| arrow_view(arrow, time, props.selected == Some(arrow.index), &props.on_select)) }
                     { for view.marks.iter().map(mark_view) }
-                    <line class="cursor-line" x1={GUTTER.to_string()} x2={width.to_string()}
-                        y1={(view.cursor_y + 6.0).to_string()} y2={(view.cursor_y + 6.0).to_string()} />
+                    <line class="cursor-line" x1={px(GUTTER)} x2={px(width)}
+                        y1={px(view.cursor_y + 6.0)} y2={px(view.cursor_y + 6.0)} />
                 </g>
             </svg>
         </div>
@@ -219,27 +219,27 @@ fn arrow_view(arrow: &Arrow, time: f64, selected: bool, on_select: &Callback<u64
             {onclick} {onkeydown}>
             <title>{ &arrow.text }</title>
             if arrow.fate == Fate::InFlight {
-                <line class="ghost" x1={arrow.x1.to_string()} y1={arrow.y1.to_string()}
-                    x2={arrow.x2.to_string()} y2={arrow.y2.to_string()} />
+                <line class="ghost" x1={px(arrow.x1)} y1={px(arrow.y1)}
+                    x2={px(arrow.x2)} y2={px(arrow.y2)} />
             }
-            <line class="hit" x1={arrow.x1.to_string()} y1={arrow.y1.to_string()} x2={tx.to_string()} y2={ty.to_string()} />
-            <line class="shaft" x1={arrow.x1.to_string()} y1={arrow.y1.to_string()} x2={tx.to_string()} y2={ty.to_string()}
+            <line class="hit" x1={px(arrow.x1)} y1={px(arrow.y1)} x2={px(tx)} y2={px(ty)} />
+            <line class="shaft" x1={px(arrow.x1)} y1={px(arrow.y1)} x2={px(tx)} y2={px(ty)}
                 marker-end={head} />
             if arrow.fate == Fate::Lost {
                 { for cross(tx, ty).iter().map(|&(x1, y1, x2, y2)| html! {
-                    <line class="cross" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+                    <line class="cross" x1={px(x1)} y1={px(y1)} x2={px(x2)} y2={px(y2)} />
                 }) }
             }
             if arrow.fate == Fate::InFlight {
-                <circle class="packet-dot" cx={tx.to_string()} cy={ty.to_string()} r="4" />
+                <circle class="packet-dot" cx={px(tx)} cy={px(ty)} r="4" />
             }
-            <text class="arrow-label" x={lx.to_string()} y={ly.to_string()} text-anchor="middle"
-                transform={format!("rotate({angle} {lx} {ly})")}>
+            <text class="arrow-label" x={px(lx)} y={px(ly)} text-anchor="middle"
+                transform={format!("rotate({} {} {})", Px(angle), Px(lx), Px(ly))}>
                 { &arrow.label }
                 if arrow.fate == Fate::Lost { <tspan class="lost-word">{ " ✕ lost" }</tspan> }
                 if arrow.dup && !arrow.label.contains("DUP") { <tspan class="dup-word">{ " (copy)" }</tspan> }
             </text>
-            <text class="arrow-time" x="4" y={(arrow.y + 3.0).to_string()}>{ &arrow.time }</text>
+            <text class="arrow-time" x="4" y={px(arrow.y + 3.0)}>{ &arrow.time }</text>
         </g>
     }
 }
@@ -249,8 +249,8 @@ fn mark_view(mark: &MarkView) -> Html {
     let (x, anchor) = mark_text_at(mark);
     html! {
         <g class={classes!("mark", mark.class)} data-mark={mark.class}>
-            <circle cx={mark.x.to_string()} cy={mark.y.to_string()} r="4.5" />
-            <text x={x.to_string()} y={(mark.y + 4.0).to_string()} text-anchor={anchor}>{ &mark.text }</text>
+            <circle cx={px(mark.x)} cy={px(mark.y)} r="4.5" />
+            <text x={px(x)} y={px(mark.y + 4.0)} text-anchor={anchor}>{ &mark.text }</text>
         </g>
     }
 }

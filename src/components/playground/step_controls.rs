@@ -63,7 +63,9 @@ pub fn step_controls(props: &StepControlsProps) -> Html {
     let on_speed = {
         let on = on.clone();
         Callback::from(move |event: Event| {
-            if let Ok(speed) = selected(&event).parse::<f64>() {
+            // The option's value is its rung on the ladder (no float parser in the page for this).
+            let rung = selected(&event).parse::<usize>().ok();
+            if let Some(&speed) = rung.and_then(|rung| SPEEDS.get(rung)) {
                 on.emit(StepCommand::Speed(speed));
             }
         })
@@ -88,8 +90,8 @@ pub fn step_controls(props: &StepControlsProps) -> Html {
                 if p.simulated {
                     <label class="speed" for="step-speed">{ "Speed" }
                         <select id="step-speed" onchange={on_speed} title="Speed (+ and −)">
-                            { for SPEEDS.iter().map(|&speed| html! {
-                                <option value={speed.to_string()} selected={(speed - p.speed).abs() < 1e-9}>{ speed_label(speed) }</option>
+                            { for SPEEDS.iter().enumerate().map(|(rung, &speed)| html! {
+                                <option value={rung.to_string()} selected={(speed - p.speed).abs() < 1e-9}>{ speed_label(speed) }</option>
                             }) }
                         </select>
                     </label>
