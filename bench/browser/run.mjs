@@ -347,7 +347,8 @@ async function throughputRun(ctx, kind, kase, rep) {
       kind === 'ours'
         ? await tab.evaluate(`(() => { const p = window.__playground; return {
             count: p.received(), distinct: p.receivedDistinct(),
-            first: p.firstReceivedAt(), last: p.lastReceivedAt(), duplicates: 0 }; })()`)
+            first: p.firstReceivedAt(), last: p.lastReceivedAt(), duplicates: 0,
+            renderCostMs: p.renderCostMs(), renderSpacingMs: p.renderSpacingMs() }; })()`)
         : await tab.evaluate('({ ...window.__bench })');
     if (kind === 'ours') got.duplicates = got.count - got.distinct;
     const errors = await tab.errors();
@@ -400,10 +401,12 @@ async function throughput(ctx) {
               .map(([k, v]) => `${k} ${v}%`)
               .join(', ')
           : '';
+        // The playground spaces its renders during a flood by what they cost (src/playground/pace.rs).
+        const pacing = kind === 'ours' ? `  renders ${fixed(run.got?.renderCostMs, 1)} ms, ${int(run.got?.renderSpacingMs)} ms apart` : '';
         const why = run.complete ? '' : `  NOT COUNTED: ${run.errors?.join('; ') || `${run.got?.count} of ${run.count}, ${run.got?.distinct} distinct`}`;
         console.log(
           `  rep ${rep + 1} ${kase.label.padEnd(12)} ${KIND_LABEL[kind].padEnd(16)} ${int(run.rate).padStart(7)} msg/s` +
-            `  publisher ${int(run.publisher?.rate)}/s  frames p95 ${fixed(run.frames?.p95, 1)} ms  cpu: ${cpu}${why}`,
+            `  publisher ${int(run.publisher?.rate)}/s  frames p95 ${fixed(run.frames?.p95, 1)} ms${pacing}  cpu: ${cpu}${why}`,
         );
       }
     }

@@ -39,6 +39,11 @@ impl RenderPace {
         };
     }
 
+    /// What a render costs (smoothed), in milliseconds.
+    pub fn cost_ms(&self) -> f64 {
+        self.cost_ms
+    }
+
     /// How far apart renders are during a flood.
     pub fn flood_spacing_ms(&self) -> f64 {
         (self.cost_ms / FLOOD_RENDER_SHARE).clamp(FLOOD_FRAME_MS, FLOOD_FRAME_MAX_MS)

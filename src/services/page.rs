@@ -118,7 +118,8 @@ pub fn on_shortcut_key(pressed: impl Fn(&str) -> bool + 'static) -> gloo::events
 /// stepping controls.
 ///
 /// `read` answers a query name ("received", "messages", "packets", "clients", "firstReceivedAt",
-/// "lastReceivedAt", "receivedDistinct", `received:<name>`, "cursor", "head", "first", "playing").
+/// "lastReceivedAt", "receivedDistinct", `received:<name>`, "cursor", "head", "first", "playing",
+/// "renderCostMs", "renderSpacingMs").
 /// `act` runs a control ("seek" with a step, "step", "back", "play", "pause", "speed" with a factor)
 /// and returns the cursor after it, or NaN when nothing moved.
 pub fn install_hooks(
@@ -143,6 +144,8 @@ pub fn install_hooks(
         "head",
         "first",
         "playing",
+        "renderCostMs",
+        "renderSpacingMs",
     ] {
         let read = read.clone();
         let function = Closure::<dyn Fn() -> f64>::new(move || read(name));
