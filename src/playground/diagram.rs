@@ -251,7 +251,9 @@ pub fn scene(ws: &Workspace, playhead: &Playhead, top: f32, bottom: f32) -> Scen
             (false, _) => {
                 let far = p.far_at.unwrap_or(p.at);
                 if to_broker {
-                    y2 = y_at(far).clamp(y1 + 6.0, y1 + MIN_GAP / 2.0);
+                    // max/min, not `clamp`: `f32::clamp` asserts its bounds and its panic message
+                    // would link a float printer into the page.
+                    y2 = y_at(far).max(y1 + 6.0).min(y1 + MIN_GAP / 2.0);
                     if current && (far as f64) > playhead.time {
                         fate = Fate::InFlight;
                         flight = Some((at, far as f64));
@@ -260,7 +262,7 @@ pub fn scene(ws: &Workspace, playhead: &Playhead, top: f32, bottom: f32) -> Scen
                     // The broker's send is an estimate, and a packet held in hold mode may have left
                     // long before it was revealed: a short slope keeps it beside its own step, clear
                     // of the arrows before it (the hold queue shows the wait).
-                    y1 = y_at(far).clamp(y2 - MIN_GAP / 2.0, y2 - 6.0);
+                    y1 = y_at(far).max(y2 - MIN_GAP / 2.0).min(y2 - 6.0);
                 }
             }
         }
