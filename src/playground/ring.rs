@@ -2,8 +2,15 @@
 //! entry keeps the index it was given (indices count from the first entry ever pushed). Views that
 //! remember an index (a selection, a filter's matches) stay right; an index that fell off simply
 //! finds nothing.
+//!
+//! A log of payloads can also have a byte budget ([`Ring::weighed`]): a flood of large messages must
+//! not grow the page until the tab runs out of memory (a WebAssembly page has at most 4 GiB, and a
+//! browser tab often less). Past the budget the oldest tenth goes too, as often as needed.
 
 use std::collections::VecDeque;
+
+/// How much an entry weighs against a byte budget.
+pub type Weigh<T> = fn(&T) -> usize;
 
 /// Entries with stable `u64` indices; see the [module documentation](self).
 #[derive(Debug, Clone)]
@@ -12,6 +19,10 @@ pub struct Ring<T> {
     first: u64,
     cap: usize,
     epoch: u32,
+    /// The byte budget and how to weigh an entry, if the log has one.
+    budget: Option<(usize, Weigh<T>)>,
+    /// Bytes of the entries kept (with a budget).
+    bytes: usize,
 }
 
 impl<T> Ring<T> {
@@ -22,18 +33,48 @@ impl<T> Ring<T> {
             first: 0,
             cap: cap.max(10),
             epoch: 0,
+            budget: None,
+            bytes: 0,
+        }
+    }
+
+    /// An empty log keeping at most `cap` entries and about `max_bytes` of them as `weigh` counts.
+    pub fn weighed(cap: usize, max_bytes: usize, weigh: Weigh<T>) -> Self {
+        Ring {
+            budget: Some((max_bytes, weigh)),
+            ..Ring::new(cap)
         }
     }
 
     /// Appends `item` and returns its index.
     pub fn push(&mut self, item: T) -> u64 {
         if self.items.len() >= self.cap {
-            let drop = self.cap / 10;
-            self.items.drain(..drop);
-            self.first += drop as u64;
+            self.drop_oldest(self.cap / 10);
+        }
+        if let Some((max_bytes, weigh)) = self.budget {
+            self.bytes += weigh(&item);
+            // The newest entry always stays, however large.
+            while self.bytes > max_bytes && !self.items.is_empty() {
+                self.drop_oldest((self.items.len() / 10).max(1));
+            }
         }
         self.items.push_back(item);
         self.end() - 1
+    }
+
+    fn drop_oldest(&mut self, count: usize) {
+        let count = count.min(self.items.len());
+        for gone in self.items.drain(..count) {
+            if let Some((_, weigh)) = self.budget {
+                self.bytes = self.bytes.saturating_sub(weigh(&gone));
+            }
+        }
+        self.first += count as u64;
+    }
+
+    /// Bytes kept, as the budget counts them (0 without one).
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// The entry at `index`, if it is still kept.
@@ -86,9 +127,12 @@ impl<T> Ring<T> {
 
     /// Forgets every entry from `end` on (a forked future); the indices before stay.
     pub fn truncate(&mut self, end: u64) {
-        let keep = end.saturating_sub(self.first);
-        self.items
-            .truncate(usize::try_from(keep).unwrap_or(usize::MAX));
+        let keep = usize::try_from(end.saturating_sub(self.first)).unwrap_or(usize::MAX);
+        if let Some((_, weigh)) = self.budget {
+            let forgotten: usize = self.items.iter().skip(keep).map(weigh).sum();
+            self.bytes = self.bytes.saturating_sub(forgotten);
+        }
+        self.items.truncate(keep);
         self.epoch = self.epoch.wrapping_add(1);
     }
 
@@ -137,5 +181,28 @@ mod tests {
         assert_eq!(ring.push(7), 60);
         ring.truncate(0);
         assert_eq!((ring.first(), ring.end()), (10, 10));
+    }
+
+    #[test]
+    fn a_byte_budget_drops_the_oldest_until_the_log_fits() {
+        let mut ring: Ring<Vec<u8>> = Ring::weighed(1_000, 10_000, Vec::len);
+        for n in 0..50u64 {
+            assert_eq!(ring.push(vec![0; 1_000]), n);
+            assert!(ring.bytes() <= 10_000, "{} bytes kept", ring.bytes());
+            assert_eq!(ring.bytes(), ring.len() * 1_000);
+        }
+        // Indices stay: the newest is still 49, the oldest ones fell off.
+        assert_eq!(ring.end(), 50);
+        assert!(ring.get(0).is_none());
+        assert!(ring.get(49).is_some());
+        assert!(ring.len() >= 9, "{} kept", ring.len());
+        // One entry larger than the whole budget is still kept, alone.
+        ring.push(vec![0; 50_000]);
+        assert_eq!((ring.len(), ring.bytes()), (1, 50_000));
+        // The next push makes room again; forgetting the future gives its bytes back.
+        ring.push(vec![0; 10]);
+        assert_eq!((ring.len(), ring.bytes()), (1, 10));
+        ring.truncate(ring.end() - 1);
+        assert_eq!((ring.len(), ring.bytes()), (0, 0));
     }
 }

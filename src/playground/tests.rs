@@ -1272,3 +1272,39 @@ fn simulated_drop_the_next_packet_from_one_client_spares_the_others() {
         .collect();
     assert_eq!(lost, [(PacketType::Publish, kitchen)]);
 }
+
+/// A flood of large payloads keeps fewer messages, not more memory than the budget (the payload is
+/// shared here, so the test itself stays small while the log counts every copy).
+#[test]
+fn history_keeps_payloads_within_its_byte_budget() {
+    use super::model::MessageRecord;
+    use super::workspace::{History, MAX_HISTORY_BYTES};
+    use std::rc::Rc;
+
+    let payload: Rc<[u8]> = Rc::from(vec![7u8; MAX_HISTORY_BYTES / 4]);
+    let mut history = History::default();
+    for n in 0..12u64 {
+        let index = history.messages.push(MessageRecord {
+            at: n,
+            client: 1,
+            direction: Direction::Received,
+            topic: Rc::from("cam/frame"),
+            payload: payload.clone(),
+            qos: QoS::AtMostOnce,
+            retain: false,
+            dup: false,
+            packet_id: None,
+            properties: None,
+            packet: None,
+            step: n,
+        });
+        assert_eq!(index, n, "indices stay stable while the oldest go");
+        assert!(history.messages.bytes() <= MAX_HISTORY_BYTES);
+    }
+    assert!(
+        (3..=4).contains(&history.messages.len()),
+        "{} kept",
+        history.messages.len()
+    );
+    assert_eq!(history.messages.last().map(|m| m.at), Some(11));
+}

@@ -216,12 +216,19 @@ pub struct History {
 pub const MAX_MESSAGES: usize = 250_000;
 /// Packets kept at most.
 pub const MAX_PACKETS: usize = 600_000;
+/// Bytes of payloads (messages) and of packets (their bytes and summaries) kept at most, each: a
+/// flood of large messages keeps fewer of them rather than running the tab out of memory.
+pub const MAX_HISTORY_BYTES: usize = 128 << 20;
 
 impl Default for History {
     fn default() -> Self {
         History {
-            packets: Ring::new(MAX_PACKETS),
-            messages: Ring::new(MAX_MESSAGES),
+            packets: Ring::weighed(MAX_PACKETS, MAX_HISTORY_BYTES, |p: &PacketRecord| {
+                p.bytes.len() + p.summary.len()
+            }),
+            messages: Ring::weighed(MAX_MESSAGES, MAX_HISTORY_BYTES, |m: &MessageRecord| {
+                m.payload.len() + m.topic.len()
+            }),
             events: Ring::new(50_000),
             broker_events: Ring::new(50_000),
             notices: Ring::new(2_000),
