@@ -7,12 +7,12 @@
 //! packet is in flight and time is moving — never with `prefers-reduced-motion`, where packets jump
 //! from step to step.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use web_sys::Element;
 use yew::prelude::*;
 
+use super::scroll_position::use_scroll_position;
 use super::Engine;
 use crate::playground::diagram::{scene, Arrow, Fate, MarkView, GUTTER};
 use crate::playground::diagram_svg::{
@@ -43,15 +43,10 @@ pub struct DiagramViewProps {
 #[function_component(DiagramView)]
 pub fn diagram_view(props: &DiagramViewProps) -> Html {
     let scroller = use_node_ref();
-    // The scroll position the arrows are drawn for. A cell, not state: keeping the cursor in view
-    // moves it during the render itself, so the new arrows are drawn once, where they will be seen —
-    // not drawn, scrolled (a forced layout) and drawn again.
-    let position = (*use_memo((), |_| Rc::new(Cell::new(0.0f64)))).clone();
-    // The scroll position last written to the element: its `scroll` event is our own echo.
-    let written = (*use_memo((), |_| Rc::new(Cell::new(None::<f64>)))).clone();
+    // Keeping the cursor in view moves this during the render (see `scroll_position`).
+    let position = use_scroll_position();
     // The cursor (and head) the view was last drawn for: the view follows it only when it moves.
     let followed = use_mut_ref(|| None::<(u64, u64)>);
-    let rerender = use_force_update();
     // Bumped by the animation frame: the only thing it does is render again.
     let frame = use_state(|| 0u32);
     let pending = use_mut_ref(|| None::<gloo::render::AnimationFrame>);
@@ -95,36 +90,21 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
             }
         });
     }
-    // After the render, move the element to where the view was drawn (writing only: reading the
-    // scroll position would force a layout).
+    // After the render, move the element to where the view was drawn.
     {
         let scroller = scroller.clone();
-        let written = written.clone();
-        let top = position.get();
+        let position = position.clone();
         use_effect(move || {
-            if written.get().is_none_or(|at| (at - top).abs() >= 1.0) {
-                if let Some(element) = scroller.cast::<Element>() {
-                    written.set(Some(top));
-                    element.set_scroll_top(top as i32);
-                }
+            if let Some(element) = scroller.cast::<Element>() {
+                position.write_to(&element);
             }
         });
     }
-    let onscroll = {
-        let position = position.clone();
-        let written = written.clone();
-        Callback::from(move |event: Event| {
-            let top = f64::from(event.target_unchecked_into::<Element>().scroll_top());
-            if written.get().is_some_and(|at| (at - top).abs() < 2.0) {
-                return;
-            }
-            written.set(Some(top));
-            if (top - position.get()).abs() >= 1.0 {
-                position.set(top);
-                rerender.force_update();
-            }
-        })
-    };
+    let onscroll = Callback::from(move |event: Event| {
+        position.scrolled(f64::from(
+            event.target_unchecked_into::<Element>().scroll_top(),
+        ));
+    });
 
     let time = if playhead.simulated || !playhead.at_head() {
         playhead.time

@@ -23,6 +23,7 @@ pub mod message_view;
 pub mod packet_view;
 pub mod page;
 pub mod publish_form;
+pub mod scroll_position;
 pub mod state_panels;
 pub mod step_controls;
 pub mod subscribe_form;

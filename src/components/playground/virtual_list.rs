@@ -4,13 +4,11 @@
 //! the selection and bring it into view. With `follow` on it keeps the newest row in view; scrolling
 //! up turns following off, scrolling back to the bottom turns it on again.
 
-use std::cell::Cell;
-use std::rc::Rc;
-
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
+use super::scroll_position::use_scroll_position;
 use crate::playground::log_view::{key_target, scroll_to_show, window};
 
 /// Row height in pixels (matches `--row-height` in the stylesheet).
@@ -52,14 +50,10 @@ pub struct VirtualListProps {
 #[function_component(VirtualList)]
 pub fn virtual_list(props: &VirtualListProps) -> Html {
     let scroller = use_node_ref();
-    // The scroll position the rows are drawn for. A cell, not state: following moves it during the
-    // render itself, so new rows arrive already in the right window — no second render and no second
-    // layout after the scroll position is written (during a flood that pair cost more than the rows).
-    let position = (*use_memo((), |_| Rc::new(Cell::new(0.0f64)))).clone();
-    // The scroll position last written to the element, so our own scrolling (its `scroll` event)
-    // neither re-renders nor switches following off.
-    let written = (*use_memo((), |_| Rc::new(Cell::new(None::<f64>)))).clone();
-    let rerender = use_force_update();
+    // Following moves this during the render, so new rows arrive already in the right window — no
+    // second render and no second layout (during a flood that pair cost more than the rows); our own
+    // scrolling neither re-renders nor switches following off (see `scroll_position`).
+    let position = use_scroll_position();
     let height = use_state(|| 400.0f64);
 
     // Measure the viewport when mounted and when the window is resized — never on every render:
@@ -90,39 +84,26 @@ pub fn virtual_list(props: &VirtualListProps) -> Html {
     }
     {
         let scroller = scroller.clone();
-        let written = written.clone();
-        let top = position.get();
+        let position = position.clone();
         let follow = props.follow;
         use_effect(move || {
-            // Writing only (reading would force a layout); the element clamps what it cannot show.
-            if follow && written.get().is_none_or(|at| (at - top).abs() >= 1.0) {
-                if let Some(element) = scroller.cast::<Element>() {
-                    written.set(Some(top));
-                    element.set_scroll_top(top as i32);
-                }
+            // The element clamps what it cannot show.
+            if let Some(element) = scroller.cast::<Element>().filter(|_| follow) {
+                position.write_to(&element);
             }
         });
     }
 
     let onscroll = {
         let position = position.clone();
-        let written = written.clone();
-        let rerender = rerender.clone();
         let on_follow = props.on_follow.clone();
         let follow = props.follow;
         let rows = props.rows;
         let height = *height;
         Callback::from(move |event: Event| {
-            let element = event.target_unchecked_into::<Element>();
-            let top = f64::from(element.scroll_top());
-            if written.get().is_some_and(|at| (at - top).abs() < 2.0) {
-                // The echo of our own write.
+            let top = f64::from(event.target_unchecked_into::<Element>().scroll_top());
+            if !position.scrolled(top) {
                 return;
-            }
-            written.set(None);
-            if (top - position.get()).abs() >= 1.0 {
-                position.set(top);
-                rerender.force_update();
             }
             let at_bottom = top + height >= rows as f64 * ROW_HEIGHT - 2.0;
             if follow && !at_bottom {
@@ -152,8 +133,6 @@ pub fn virtual_list(props: &VirtualListProps) -> Html {
         let on_select = props.on_select.clone();
         let scroller = scroller.clone();
         let position = position.clone();
-        let written = written.clone();
-        let rerender = rerender.clone();
         let (rows, selected, height) = (props.rows, props.selected, *height);
         Callback::from(move |event: KeyboardEvent| {
             let page = (height / ROW_HEIGHT).floor() as usize;
@@ -165,10 +144,7 @@ pub fn virtual_list(props: &VirtualListProps) -> Html {
             on_select.emit(target);
             if let Some(element) = scroller.cast::<HtmlElement>() {
                 if let Some(top) = scroll_to_show(target, ROW_HEIGHT, position.get(), height) {
-                    written.set(Some(top));
-                    element.set_scroll_top(top as i32);
-                    position.set(top);
-                    rerender.force_update();
+                    position.jump(&element, top);
                 }
             }
         })
