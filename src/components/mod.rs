@@ -3,6 +3,7 @@
 
 pub mod builder_form;
 pub mod decode_status;
+pub mod el;
 pub mod field_tree;
 pub mod hex_error;
 pub mod hex_view;

@@ -8,6 +8,9 @@ use std::rc::Rc;
 
 use mqtt_core::PacketType;
 use yew::prelude::*;
+use yew::virtual_dom::AttrValue;
+
+use crate::components::el::{button, el, input};
 
 use super::{checked, selected};
 use crate::playground::model::{ClientKey, Status};
@@ -106,23 +109,44 @@ fn client_row(client: &FaultClient, on: &Callback<(ClientKey, ClientFault)>) -> 
         "3.1.1 resends only on reconnect: a teaching switch"
     };
     let active = client.status.is_active();
-    html! {
-        <li class="fault-client" data-name={client.name.clone()}>
-            <strong>{ &client.name }</strong>
-            <button type="button" class="cut-link" disabled={!active} onclick={act(ClientFault::Cut)}
-                aria-label={format!("Cut the link of {}", client.name)}>{ "✂ Cut the link" }</button>
-            if client.status == Status::Asleep {
-                <button type="button" onclick={act(ClientFault::Wake)}>{ "☀ Wake" }</button>
-            } else {
-                <button type="button" disabled={client.status != Status::Connected} onclick={act(ClientFault::Sleep)}>{ "☾ Sleep" }</button>
-            }
-            <span class="retry">
-                <input type="checkbox" id={id.clone()} checked={client.retry} onchange={on_retry} />
-                <label for={id}>{ format!("Teaching retry (resend after {} s)", RETRY_MS / 1000) }</label>
-                <span class="warning-label">{ format!(" ⚠ {rule}") }</span>
-            </span>
-        </li>
-    }
+    let wake = if client.status == Status::Asleep {
+        button().on_click(act(ClientFault::Wake)).text("☀ Wake")
+    } else {
+        button()
+            .flag("disabled", client.status != Status::Connected)
+            .on_click(act(ClientFault::Sleep))
+            .text("☾ Sleep")
+    };
+    el("li")
+        .class("fault-client")
+        .attr("data-name", client.name.clone())
+        .child(el("strong").text(client.name.clone()))
+        .child(
+            button()
+                .class("cut-link")
+                .flag("disabled", !active)
+                .on_click(act(ClientFault::Cut))
+                .label(format!("Cut the link of {}", client.name))
+                .text("✂ Cut the link"),
+        )
+        .child(wake)
+        .child(
+            el("span")
+                .class("retry")
+                .child(
+                    input()
+                        .attr("type", "checkbox")
+                        .id(id.clone())
+                        .checked(client.retry)
+                        .on_change(on_retry),
+                )
+                .child(el("label").attr("for", id).text(format!(
+                    "Teaching retry (resend after {} s)",
+                    RETRY_MS / 1000
+                )))
+                .child(el("span").class("warning-label").text(format!(" ⚠ {rule}"))),
+        )
+        .into()
 }
 
 /// The panel.
@@ -158,62 +182,167 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
         })
     };
     let duplicate = props.kind == FaultKind::Duplicate && props.simulated;
-    html! {
-        <details class="fault-panel card-section" open=true>
-            <summary><h3>{ "Faults" }</h3></summary>
-            if !props.simulated {
-                <p class="hint">{ "On a real broker only our own packets can be dropped (before they are sent), and cutting the link closes the WebSocket. Changes apply from now: the past cannot be re-played." }</p>
-            } else {
-                <p class="hint">{ "Changes apply at the cursor: in the past, the recorded future is dropped and simulated again (a fork)." }</p>
-            }
-            if let Some((latency, loss)) = props.link {
-                <div class="sliders">
-                    <label for="link-latency">{ format!("Latency {latency} ms one way") }</label>
-                    <input type="range" id="link-latency" min="0" max="1000" step="10" value={latency.to_string()}
-                        onchange={let on = props.on_latency.clone(); Callback::from(move |e: Event| {
-                            if let Ok(v) = e.target_unchecked_into::<web_sys::HtmlInputElement>().value().parse() { on.emit(v) }
-                        })} />
-                    <label for="link-loss">{ format!("Loss {loss} % (teaching mode: a live TCP link never loses one packet)") }</label>
-                    <input type="range" id="link-loss" min="0" max="50" step="1" value={loss.to_string()}
-                        onchange={let on = props.on_loss.clone(); Callback::from(move |e: Event| {
-                            if let Ok(v) = e.target_unchecked_into::<web_sys::HtmlInputElement>().value().parse() { on.emit(v) }
-                        })} />
-                </div>
-            }
-            <form class="arm-fault" onsubmit={on_arm} aria-label="Arm a fault">
-                <select id="fault-kind" aria-label="What to do" onchange={on_kind}>
-                    <option value="drop" selected={props.kind == FaultKind::Drop}>{ "Drop" }</option>
-                    if props.simulated {
-                        <option value="duplicate" selected={duplicate}>{ "Duplicate" }</option>
-                    }
-                </select>
-                <span>{ " the next " }</span>
-                <select id="fault-packet" aria-label="Packet type" onchange={on_packet}>
-                    { for FAULT_PACKETS.iter().map(|p| html! {
-                        <option value={p.name()} selected={*p == props.packet}>{ p.name() }</option>
-                    }) }
-                </select>
-                <select id="fault-target" aria-label="Which link and way" onchange={on_aim}>
-                    if props.simulated {
-                        <option value="broker" selected={props.aim == FaultAim::ToBroker}>{ "to the broker (from anyone)" }</option>
-                    }
-                    { for props.clients.iter().map(|c| html! { <>
-                        if props.simulated {
-                            <option value={format!("to:{}", c.key)} selected={props.aim == FaultAim::To(c.key)}>{ format!("to {}", c.name) }</option>
-                        }
-                        <option value={format!("from:{}", c.key)} selected={props.aim == FaultAim::From(c.key)}>{ format!("from {}", c.name) }</option>
-                    </> }) }
-                </select>
-                <button type="submit" id="fault-arm">{ "Arm" }</button>
-            </form>
-            if !props.armed.is_empty() {
-                <ul class="armed" data-testid="armed-faults" aria-label="Armed faults">
-                    { for props.armed.iter().map(|text| html! { <li><span aria-hidden="true">{ "⚡ " }</span>{ text }</li> }) }
-                </ul>
-            }
-            <ul class="fault-clients">
-                { for props.clients.iter().map(|c| client_row(c, &props.on_client)) }
-            </ul>
-        </details>
-    }
+    let hint = if props.simulated {
+        "Changes apply at the cursor: in the past, the recorded future is dropped and simulated again (a fork)."
+    } else {
+        "On a real broker only our own packets can be dropped (before they are sent), and cutting the link closes the WebSocket. Changes apply from now: the past cannot be re-played."
+    };
+    let sliders = props.link.map(|(latency, loss)| {
+        let range = |id: &'static str,
+                     max: &'static str,
+                     step: &'static str,
+                     value: String,
+                     on: Callback<Event>| {
+            input()
+                .attr("type", "range")
+                .id(id)
+                .attr("min", "0")
+                .attr("max", max)
+                .attr("step", step)
+                .value(value)
+                .on_change(on)
+        };
+        let on_latency = {
+            let on = props.on_latency.clone();
+            Callback::from(move |e: Event| {
+                if let Ok(v) = e
+                    .target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value()
+                    .parse()
+                {
+                    on.emit(v)
+                }
+            })
+        };
+        let on_loss = {
+            let on = props.on_loss.clone();
+            Callback::from(move |e: Event| {
+                if let Ok(v) = e
+                    .target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value()
+                    .parse()
+                {
+                    on.emit(v)
+                }
+            })
+        };
+        el("div")
+            .class("sliders")
+            .child(
+                el("label")
+                    .attr("for", "link-latency")
+                    .text(format!("Latency {latency} ms one way")),
+            )
+            .child(range(
+                "link-latency",
+                "1000",
+                "10",
+                latency.to_string(),
+                on_latency,
+            ))
+            .child(el("label").attr("for", "link-loss").text(format!(
+                "Loss {loss} % (teaching mode: a live TCP link never loses one packet)"
+            )))
+            .child(range("link-loss", "50", "1", loss.to_string(), on_loss))
+    });
+    let option = |value: AttrValue, selected: bool, label: AttrValue| {
+        el("option")
+            .value(value)
+            .flag("selected", selected)
+            .text(label)
+    };
+    let kinds = el("select")
+        .id("fault-kind")
+        .label("What to do")
+        .on_change(on_kind)
+        .child(option(
+            "drop".into(),
+            props.kind == FaultKind::Drop,
+            "Drop".into(),
+        ))
+        .child_opt(
+            props
+                .simulated
+                .then(|| option("duplicate".into(), duplicate, "Duplicate".into())),
+        );
+    let packets = el("select")
+        .id("fault-packet")
+        .label("Packet type")
+        .on_change(on_packet)
+        .children(
+            FAULT_PACKETS
+                .iter()
+                .map(|p| option(p.name().into(), *p == props.packet, p.name().into()).into()),
+        );
+    let targets = el("select")
+        .id("fault-target")
+        .label("Which link and way")
+        .on_change(on_aim)
+        .child_opt(props.simulated.then(|| {
+            option(
+                "broker".into(),
+                props.aim == FaultAim::ToBroker,
+                "to the broker (from anyone)".into(),
+            )
+        }))
+        .children(props.clients.iter().flat_map(|c| {
+            let to = props.simulated.then(|| {
+                option(
+                    format!("to:{}", c.key).into(),
+                    props.aim == FaultAim::To(c.key),
+                    format!("to {}", c.name).into(),
+                )
+                .into()
+            });
+            let from = option(
+                format!("from:{}", c.key).into(),
+                props.aim == FaultAim::From(c.key),
+                format!("from {}", c.name).into(),
+            );
+            to.into_iter().chain([from.into()])
+        }));
+    let armed = (!props.armed.is_empty()).then(|| {
+        el("ul")
+            .class("armed")
+            .attr("data-testid", "armed-faults")
+            .label("Armed faults")
+            .children(props.armed.iter().map(|armed| {
+                el("li")
+                    .child(el("span").attr("aria-hidden", "true").text("⚡ "))
+                    .text(armed.clone())
+                    .into()
+            }))
+    });
+    el("details")
+        .class("fault-panel card-section")
+        .flag("open", true)
+        .child(el("summary").child(el("h3").text("Faults")))
+        .child(el("p").class("hint").text(hint))
+        .child_opt(sliders)
+        .child(
+            el("form")
+                .class("arm-fault")
+                .on_submit(on_arm)
+                .label("Arm a fault")
+                .child(kinds)
+                .child(el("span").text(" the next "))
+                .child(packets)
+                .child(targets)
+                .child(
+                    el("button")
+                        .attr("type", "submit")
+                        .id("fault-arm")
+                        .text("Arm"),
+                ),
+        )
+        .child_opt(armed)
+        .child(
+            el("ul").class("fault-clients").children(
+                props
+                    .clients
+                    .iter()
+                    .map(|c| client_row(c, &props.on_client)),
+            ),
+        )
+        .into()
 }

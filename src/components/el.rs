@@ -1,0 +1,232 @@
+//! A compact element builder, used instead of `html!` for elements.
+//!
+//! Why not `html!`: the macro builds every element inline — the tag, its attribute array or boxed
+//! values, its listener box, its child vector and the `Rc` around it — so each element costs about
+//! 270 bytes of WebAssembly, and the page has close to a thousand of them. Here the construction
+//! lives once, in the small non-generic methods below, and each element in a view is a short chain
+//! of calls. The DOM produced is the same: same tags, attributes, listeners, keys and node refs, and
+//! `<input>`/`<textarea>` keep Yew's controlled `value`/`checked` handling.
+//!
+//! Components (`<DiagramCard … />`) are still written with `html!`.
+//!
+//! ```ignore
+//! el("button").attr("type", "button").class("cut-link").flag("disabled", !active)
+//!     .on_click(cut).text("✂ Cut the link")
+//! ```
+
+use std::rc::Rc;
+
+use yew::html::{
+    onchange, onclick, onfocus, oninput, onkeydown, onmouseenter, onmouseleave, onsubmit,
+};
+use yew::virtual_dom::{AttrValue, Attributes, Key, Listener, Listeners, VNode, VTag, VText};
+use yew::{
+    Callback, Event, FocusEvent, Html, InputEvent, KeyboardEvent, MouseEvent, NodeRef, SubmitEvent,
+};
+
+/// An element being built. Boxed so each call in a chain moves one pointer, not the whole tag.
+pub struct El(Box<VTag>);
+
+/// An element with this tag (not `input` or `textarea`: see [`input`] and [`textarea`]).
+pub fn el(tag: &'static str) -> El {
+    El(Box::new(VTag::__new_other(
+        AttrValue::Static(tag),
+        NodeRef::default(),
+        None,
+        Attributes::Static(&[]),
+        Listeners::None,
+        VNode::default(),
+    )))
+}
+
+/// An `<input>`: its `value` and `checked` are properties Yew keeps in step with the DOM.
+pub fn input() -> El {
+    El(Box::new(VTag::__new_input(
+        None,
+        None,
+        NodeRef::default(),
+        None,
+        Attributes::Static(&[]),
+        Listeners::None,
+    )))
+}
+
+/// A `<textarea>`, whose `value` Yew keeps in step with the DOM.
+pub fn textarea() -> El {
+    El(Box::new(VTag::__new_textarea(
+        None,
+        None,
+        NodeRef::default(),
+        None,
+        Attributes::Static(&[]),
+        Listeners::None,
+    )))
+}
+
+/// A `<button type="button">` (not a form's submit button).
+pub fn button() -> El {
+    el("button").attr("type", "button")
+}
+
+/// A text node.
+pub fn text(value: impl Into<AttrValue>) -> Html {
+    VNode::VText(VText::new(value.into()))
+}
+
+/// Nodes side by side, with no element around them.
+pub fn fragment(nodes: impl IntoIterator<Item = Html>) -> Html {
+    nodes.into_iter().collect()
+}
+
+impl El {
+    /// An attribute.
+    pub fn attr(self, name: &'static str, value: impl Into<AttrValue>) -> Self {
+        self.set(name, value.into())
+    }
+
+    fn set(mut self, name: &'static str, value: AttrValue) -> Self {
+        self.0.add_attribute(name, value);
+        self
+    }
+
+    /// An attribute that is there only when `value` is.
+    pub fn attr_opt(self, name: &'static str, value: Option<impl Into<AttrValue>>) -> Self {
+        match value {
+            Some(value) => self.set(name, value.into()),
+            None => self,
+        }
+    }
+
+    /// A boolean attribute (`disabled`, `open`, `selected`, …): present when `on`.
+    pub fn flag(self, name: &'static str, on: bool) -> Self {
+        if on {
+            self.set(name, AttrValue::Static(name))
+        } else {
+            self
+        }
+    }
+
+    /// The `class` attribute.
+    pub fn class(self, value: impl Into<AttrValue>) -> Self {
+        self.set("class", value.into())
+    }
+
+    /// The `id` attribute.
+    pub fn id(self, value: impl Into<AttrValue>) -> Self {
+        self.set("id", value.into())
+    }
+
+    /// The `aria-label` attribute.
+    pub fn label(self, value: impl Into<AttrValue>) -> Self {
+        self.set("aria-label", value.into())
+    }
+
+    /// The `value` of an `<input>` or `<textarea>` (a kept-in-step property), or the `value`
+    /// attribute of any other element (`<option>`, `<button>`).
+    pub fn value(mut self, value: impl Into<AttrValue>) -> Self {
+        let value = value.into();
+        if self.0.children().is_some() {
+            self.set("value", value)
+        } else {
+            self.0.set_value(value);
+            self
+        }
+    }
+
+    /// The `checked` property of an `<input>`.
+    pub fn checked(mut self, checked: bool) -> Self {
+        self.0.set_checked(checked);
+        self
+    }
+
+    /// The node ref, to reach the element after render.
+    pub fn node_ref(mut self, node_ref: NodeRef) -> Self {
+        self.0.node_ref = node_ref;
+        self
+    }
+
+    /// The key that identifies this element among its siblings across renders.
+    pub fn key(mut self, key: impl Into<Key>) -> Self {
+        self.0.key = Some(key.into());
+        self
+    }
+
+    fn listen(mut self, listener: Rc<dyn Listener>) -> Self {
+        self.0.add_listener(listener);
+        self
+    }
+
+    /// `click`.
+    pub fn on_click(self, callback: Callback<MouseEvent>) -> Self {
+        self.listen(Rc::new(onclick::Wrapper::new(callback)))
+    }
+
+    /// `change`.
+    pub fn on_change(self, callback: Callback<Event>) -> Self {
+        self.listen(Rc::new(onchange::Wrapper::new(callback)))
+    }
+
+    /// `input`.
+    pub fn on_input(self, callback: Callback<InputEvent>) -> Self {
+        self.listen(Rc::new(oninput::Wrapper::new(callback)))
+    }
+
+    /// `submit`.
+    pub fn on_submit(self, callback: Callback<SubmitEvent>) -> Self {
+        self.listen(Rc::new(onsubmit::Wrapper::new(callback)))
+    }
+
+    /// `keydown`.
+    pub fn on_keydown(self, callback: Callback<KeyboardEvent>) -> Self {
+        self.listen(Rc::new(onkeydown::Wrapper::new(callback)))
+    }
+
+    /// `focus`.
+    pub fn on_focus(self, callback: Callback<FocusEvent>) -> Self {
+        self.listen(Rc::new(onfocus::Wrapper::new(callback)))
+    }
+
+    /// `mouseenter`.
+    pub fn on_mouseenter(self, callback: Callback<MouseEvent>) -> Self {
+        self.listen(Rc::new(onmouseenter::Wrapper::new(callback)))
+    }
+
+    /// `mouseleave`.
+    pub fn on_mouseleave(self, callback: Callback<MouseEvent>) -> Self {
+        self.listen(Rc::new(onmouseleave::Wrapper::new(callback)))
+    }
+
+    /// A child node: an element, a component, text, or nothing (`Html::default()`).
+    pub fn child(mut self, child: impl Into<Html>) -> Self {
+        self.0.add_child(child.into());
+        self
+    }
+
+    /// A child only when there is one. Like `html!`'s `if` without `else`, nothing still takes a
+    /// place (an empty list), so the siblings after it keep their positions and Yew, which matches
+    /// unkeyed children by position, does not rebuild them when it appears or goes.
+    pub fn child_opt(mut self, child: Option<impl Into<Html>>) -> Self {
+        self.0
+            .add_child(child.map_or_else(Html::default, Into::into));
+        self
+    }
+
+    /// A text child.
+    pub fn text(mut self, value: impl Into<AttrValue>) -> Self {
+        self.0.add_child(text(value));
+        self
+    }
+
+    /// Children from an iterator, as one nested list like `html!`'s `{ for … }`: keyed items
+    /// stay a list of their own, which Yew then matches by key.
+    pub fn children(mut self, children: impl IntoIterator<Item = Html>) -> Self {
+        self.0.add_child(children.into_iter().collect());
+        self
+    }
+}
+
+impl From<El> for Html {
+    fn from(element: El) -> Html {
+        VNode::VTag(Rc::new(*element.0))
+    }
+}
