@@ -6,6 +6,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::el::{button, el, fragment, input, text};
+
 use super::{checked, input_text, selected};
 use crate::playground::explain::CheckedUrl;
 use crate::playground::profiles::Profile;
@@ -82,10 +84,14 @@ pub fn broker_panel(props: &BrokerPanelProps) -> Html {
         .on_apply
         .reform(|event: SubmitEvent| event.prevent_default());
     let in_use = match &props.applied {
-        BrokerChoice::Simulated { latency_ms } => html! {
-            <>{ "the built-in teaching broker" }<span class="hint">{ format!(" (links {latency_ms} ms)") }</span></>
-        },
-        BrokerChoice::WebSocket { url } => html! { <code>{ url }</code> },
+        BrokerChoice::Simulated { latency_ms } => fragment([
+            text("the built-in teaching broker"),
+            el("span")
+                .class("hint")
+                .text(format!(" (links {latency_ms} ms)"))
+                .into(),
+        ]),
+        BrokerChoice::WebSocket { url } => el("code").text(url.clone()).into(),
     };
     let (message, message_class) = match (&props.check, ws) {
         (Err(error), true) => (Some(error.clone()), "field-error"),
@@ -109,111 +115,264 @@ pub fn broker_panel(props: &BrokerPanelProps) -> Html {
     let on_remember = props.on_remember.reform(|event: Event| checked(&event));
     let on_save = props.on_save.reform(|_: MouseEvent| ());
     let has_choice = props.profiles.iter().any(|p| p.name == chosen_profile);
-    html! {
-        <section class="card broker-card" aria-labelledby="broker-heading">
-            <h2 id="broker-heading">{ "Broker" }</h2>
-            <form onsubmit={on_submit} novalidate=true>
-                <fieldset class="choice">
-                    <legend class="visually-hidden">{ "Which broker" }</legend>
-                    <label class="radio">
-                        <input type="radio" name="broker-kind" id="broker-sim" checked={!ws} onchange={on_sim} />
-                        <span>
-                            { "Built-in teaching broker" }
-                            <span class="hint block">{ "simulated in this page: no setup, works offline" }</span>
-                        </span>
-                    </label>
-                    <label class="radio">
-                        <input type="radio" name="broker-kind" id="broker-ws" checked={ws} onchange={on_ws} />
-                        <span>
-                            { "A real broker over WebSocket" }
-                            <span class="hint block">{ "mosquitto, HiveMQ, EMQX… each client opens its own socket" }</span>
-                        </span>
-                    </label>
-                </fieldset>
-                if ws {
-                    <div class="control wide">
-                        <label for="broker-url">{ "WebSocket URL" }</label>
-                        <div class="url-row">
-                            <input id="broker-url" type="url" value={props.url.clone()} oninput={on_url}
-                                autocomplete="url" spellcheck="false" inputmode="url"
-                                placeholder="ws://127.0.0.1:9001"
-                                aria-invalid={props.check.is_err().then_some("true")}
-                                aria-describedby={message.as_ref().map(|_| "broker-url-message")} />
-                            <select id="broker-preset" aria-label="Presets" onchange={on_preset}>
-                                <option value="" selected=true>{ "Presets…" }</option>
-                                { for PRESETS.iter().map(|(name, url)| html! {
-                                    <option value={*url}>{ format!("{name} — {url}") }</option>
-                                }) }
-                            </select>
-                        </div>
-                        if let Some(message) = message {
-                            <p id="broker-url-message" class={message_class} data-testid="broker-url-message">
-                                <span aria-hidden="true">{ if message_class == "field-error" { "✕ " } else { "⚠ " } }</span>
-                                { message }
-                            </p>
+    let radio = |id: &'static str,
+                 on: bool,
+                 on_change: Callback<Event>,
+                 title: &'static str,
+                 hint: &'static str| {
+        el("label")
+            .class("radio")
+            .child(
+                input()
+                    .attr("type", "radio")
+                    .attr("name", "broker-kind")
+                    .id(id)
+                    .checked(on)
+                    .on_change(on_change),
+            )
+            .child(
+                el("span")
+                    .text(title)
+                    .child(el("span").class("hint block").text(hint)),
+            )
+    };
+    let choice = el("fieldset")
+        .class("choice")
+        .child(el("legend").class("visually-hidden").text("Which broker"))
+        .child(radio(
+            "broker-sim",
+            !ws,
+            on_sim,
+            "Built-in teaching broker",
+            "simulated in this page: no setup, works offline",
+        ))
+        .child(radio(
+            "broker-ws",
+            ws,
+            on_ws,
+            "A real broker over WebSocket",
+            "mosquitto, HiveMQ, EMQX… each client opens its own socket",
+        ));
+    let control = if ws {
+        let url = input()
+            .id("broker-url")
+            .attr("type", "url")
+            .value(props.url.clone())
+            .on_input(on_url)
+            .attr("autocomplete", "url")
+            .attr("spellcheck", "false")
+            .attr("inputmode", "url")
+            .attr("placeholder", "ws://127.0.0.1:9001")
+            .attr_opt("aria-invalid", props.check.is_err().then_some("true"))
+            .attr_opt(
+                "aria-describedby",
+                message.as_ref().map(|_| "broker-url-message"),
+            );
+        let presets = el("select")
+            .id("broker-preset")
+            .label("Presets")
+            .on_change(on_preset)
+            .child(
+                el("option")
+                    .value("")
+                    .flag("selected", true)
+                    .text("Presets…"),
+            )
+            .children(PRESETS.iter().map(|(name, url)| {
+                el("option")
+                    .value(*url)
+                    .text(format!("{name} — {url}"))
+                    .into()
+            }));
+        el("div")
+            .class("control wide")
+            .child(el("label").attr("for", "broker-url").text("WebSocket URL"))
+            .child(el("div").class("url-row").child(url).child(presets))
+            .child_opt(message.map(|message| {
+                el("p")
+                    .id("broker-url-message")
+                    .class(message_class)
+                    .attr("data-testid", "broker-url-message")
+                    .child(el("span").attr("aria-hidden", "true").text(
+                        if message_class == "field-error" {
+                            "✕ "
+                        } else {
+                            "⚠ "
+                        },
+                    ))
+                    .text(message)
+            }))
+    } else {
+        el("div")
+            .class("control")
+            .child(
+                el("label")
+                    .attr("for", "sim-latency")
+                    .text("Link latency ")
+                    .child(el("span").class("hint").text("one way, per packet")),
+            )
+            .child(
+                el("select")
+                    .id("sim-latency")
+                    .on_change(on_latency)
+                    .children(LATENCIES.iter().map(|&ms| {
+                        el("option")
+                            .value(ms.to_string())
+                            .flag("selected", ms == props.latency_ms)
+                            .text(format!("{ms} ms"))
+                            .into()
+                    })),
+            )
+    };
+    let form = el("form")
+        .on_submit(on_submit)
+        .flag("novalidate", true)
+        .child(choice)
+        .child(control)
+        .child(
+            el("div").class("buttons").child(
+                el("button")
+                    .attr("type", "submit")
+                    .class("primary")
+                    .id("broker-apply")
+                    .flag("disabled", !props.changed)
+                    .text(if ws {
+                        "Connect to this broker"
+                    } else {
+                        "Use the built-in broker"
+                    }),
+            ),
+        )
+        .child(
+            el("p")
+                .class("in-use")
+                .attr("data-testid", "broker-in-use")
+                .text("In use: ")
+                .child(in_use),
+        )
+        .child(el("p").class("hint").text(
+            "Changing the broker reconnects every client to the new one with the same options.",
+        ));
+    let label_spacer = || {
+        el("span")
+            .class("label-spacer")
+            .attr("aria-hidden", "true")
+            .text("\u{a0}")
+    };
+    let saved = if props.profiles.is_empty() {
+        el("p")
+            .class("hint")
+            .text("None yet: save the broker and the new-client options below.")
+    } else {
+        let pick = el("select")
+            .id("profile-pick")
+            .on_change(on_profile_choice)
+            .child(
+                el("option")
+                    .value("")
+                    .flag("selected", !has_choice)
+                    .text("choose…"),
+            )
+            .children(props.profiles.iter().map(|p| {
+                el("option")
+                    .value(p.name.clone())
+                    .flag("selected", p.name == chosen_profile)
+                    .text(format!(
+                        "{} — {}",
+                        p.name,
+                        if p.url.is_empty() {
+                            "built-in broker"
+                        } else {
+                            p.url.as_str()
                         }
-                    </div>
-                } else {
-                    <div class="control">
-                        <label for="sim-latency">{ "Link latency " }<span class="hint">{ "one way, per packet" }</span></label>
-                        <select id="sim-latency" onchange={on_latency}>
-                            { for LATENCIES.iter().map(|&ms| html! {
-                                <option value={ms.to_string()} selected={ms == props.latency_ms}>{ format!("{ms} ms") }</option>
-                            }) }
-                        </select>
-                    </div>
-                }
-                <div class="buttons">
-                    <button type="submit" class="primary" id="broker-apply" disabled={!props.changed}>
-                        { if ws { "Connect to this broker" } else { "Use the built-in broker" } }
-                    </button>
-                </div>
-                <p class="in-use" data-testid="broker-in-use">{ "In use: " }{ in_use }</p>
-                <p class="hint">{ "Changing the broker reconnects every client to the new one with the same options." }</p>
-            </form>
-            <details class="profiles">
-                <summary>{ "Saved profiles" }</summary>
-                if props.profiles.is_empty() {
-                    <p class="hint">{ "None yet: save the broker and the new-client options below." }</p>
-                } else {
-                    <div class="controls">
-                        <div class="control grow">
-                            <label for="profile-pick">{ "Profile" }</label>
-                            <select id="profile-pick" onchange={on_profile_choice}>
-                                <option value="" selected={!has_choice}>{ "choose…" }</option>
-                                { for props.profiles.iter().map(|p| html! {
-                                    <option value={p.name.clone()} selected={p.name == chosen_profile}>
-                                        { format!("{} — {}", p.name, if p.url.is_empty() { "built-in broker" } else { p.url.as_str() }) }
-                                    </option>
-                                }) }
-                            </select>
-                        </div>
-                        <div class="control shrink">
-                            <span class="label-spacer" aria-hidden="true">{ "\u{a0}" }</span>
-                            <div class="button-row">
-                                <button type="button" onclick={on_load} disabled={!has_choice}>{ "Load" }</button>
-                                <button type="button" class="quiet" onclick={on_delete} disabled={!has_choice}>{ "Delete" }</button>
-                            </div>
-                        </div>
-                    </div>
-                }
-                <div class="controls">
-                    <div class="control grow">
-                        <label for="profile-name">{ "Save as" }</label>
-                        <input id="profile-name" type="text" value={props.profile_name.clone()} oninput={on_profile_name}
-                            autocomplete="off" placeholder="e.g. local mosquitto" />
-                    </div>
-                    <div class="control shrink">
-                        <span class="label-spacer" aria-hidden="true">{ "\u{a0}" }</span>
-                        <button type="button" onclick={on_save} disabled={props.profile_name.trim().is_empty()}>{ "Save" }</button>
-                    </div>
-                </div>
-                <label class="check">
-                    <input id="profile-remember" type="checkbox" checked={props.remember_password} onchange={on_remember} />
-                    { "Remember the password " }
-                    <span class="hint">{ "stored in this browser in plain text; off: profiles never hold a password" }</span>
-                </label>
-            </details>
-        </section>
-    }
+                    ))
+                    .into()
+            }));
+        el("div")
+            .class("controls")
+            .child(
+                el("div")
+                    .class("control grow")
+                    .child(el("label").attr("for", "profile-pick").text("Profile"))
+                    .child(pick),
+            )
+            .child(
+                el("div")
+                    .class("control shrink")
+                    .child(label_spacer())
+                    .child(
+                        el("div")
+                            .class("button-row")
+                            .child(
+                                button()
+                                    .on_click(on_load)
+                                    .flag("disabled", !has_choice)
+                                    .text("Load"),
+                            )
+                            .child(
+                                button()
+                                    .class("quiet")
+                                    .on_click(on_delete)
+                                    .flag("disabled", !has_choice)
+                                    .text("Delete"),
+                            ),
+                    ),
+            )
+    };
+    let save = el("div")
+        .class("controls")
+        .child(
+            el("div")
+                .class("control grow")
+                .child(el("label").attr("for", "profile-name").text("Save as"))
+                .child(
+                    input()
+                        .id("profile-name")
+                        .attr("type", "text")
+                        .value(props.profile_name.clone())
+                        .on_input(on_profile_name)
+                        .attr("autocomplete", "off")
+                        .attr("placeholder", "e.g. local mosquitto"),
+                ),
+        )
+        .child(
+            el("div")
+                .class("control shrink")
+                .child(label_spacer())
+                .child(
+                    button()
+                        .on_click(on_save)
+                        .flag("disabled", props.profile_name.trim().is_empty())
+                        .text("Save"),
+                ),
+        );
+    let remember = el("label")
+        .class("check")
+        .child(
+            input()
+                .id("profile-remember")
+                .attr("type", "checkbox")
+                .checked(props.remember_password)
+                .on_change(on_remember),
+        )
+        .text("Remember the password ")
+        .child(
+            el("span")
+                .class("hint")
+                .text("stored in this browser in plain text; off: profiles never hold a password"),
+        );
+    el("section")
+        .class("card broker-card")
+        .attr("aria-labelledby", "broker-heading")
+        .child(el("h2").id("broker-heading").text("Broker"))
+        .child(form)
+        .child(
+            el("details")
+                .class("profiles")
+                .child(el("summary").text("Saved profiles"))
+                .child(saved)
+                .child(save)
+                .child(remember),
+        )
+        .into()
 }

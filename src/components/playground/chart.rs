@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use crate::components::el::el;
 use crate::playground::series::{format_number as number, Chart};
 use crate::playground::time::duration;
 
@@ -25,19 +26,39 @@ pub fn numeric_chart(topic: &str, chart: &Chart) -> Html {
         number(chart.max),
         number(chart.last)
     );
-    html! {
-        <figure class="chart" data-testid="chart">
-            <svg viewBox={VIEW_BOX} role="img" aria-label={summary.clone()}
-                preserveAspectRatio="none">
-                <line class="chart-axis" x1="0" y1="90" x2="320" y2="90" />
-                <polyline class="chart-line" points={chart.polyline.clone()} />
-            </svg>
-            <figcaption>
-                <span>{ format!("max {}", number(chart.max)) }</span>
-                <span>{ format!("min {}", number(chart.min)) }</span>
-                <span>{ format!("last {}", number(chart.last)) }</span>
-                <span class="hint">{ format!("{} values over {}", chart.count, duration(chart.span_ms)) }</span>
-            </figcaption>
-        </figure>
-    }
+    el("figure")
+        .class("chart")
+        .attr("data-testid", "chart")
+        .child(
+            el("svg")
+                .attr("viewBox", VIEW_BOX)
+                .attr("role", "img")
+                .label(summary)
+                .attr("preserveAspectRatio", "none")
+                .child(
+                    el("line")
+                        .class("chart-axis")
+                        .attr("x1", "0")
+                        .attr("y1", "90")
+                        .attr("x2", "320")
+                        .attr("y2", "90"),
+                )
+                .child(
+                    el("polyline")
+                        .class("chart-line")
+                        .attr("points", chart.polyline.clone()),
+                ),
+        )
+        .child(
+            el("figcaption")
+                .child(el("span").text(format!("max {}", number(chart.max))))
+                .child(el("span").text(format!("min {}", number(chart.min))))
+                .child(el("span").text(format!("last {}", number(chart.last))))
+                .child(el("span").class("hint").text(format!(
+                    "{} values over {}",
+                    chart.count,
+                    duration(chart.span_ms)
+                ))),
+        )
+        .into()
 }

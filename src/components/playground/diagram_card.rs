@@ -14,6 +14,7 @@ use super::state_panels::state_panels;
 use super::step_controls::{step_controls, StepControlsProps};
 use super::transcript::transcript;
 use super::Engine;
+use crate::components::el::{button, el};
 use crate::playground::controls::{self, StepCommand};
 use crate::playground::diagram::scene;
 use crate::playground::diagram_svg::{standalone, HEAD};
@@ -264,34 +265,49 @@ pub fn diagram_card(props: &DiagramCardProps) -> Html {
         let (engine, state) = (engine.clone(), state.clone());
         Callback::from(move |_: MouseEvent| export(&engine, true, &state))
     };
-    html! {
-        <section class="card diagram-card" aria-labelledby="diagram-heading" data-testid="diagram-card">
-            <div class="diagram-head">
-                <h2 id="diagram-heading">{ "Sequence diagram" }</h2>
-                <p class="legend" aria-label="Legend">
-                    <span class="lg arrived">{ "→ arrived" }</span>
-                    <span class="lg in-flight">{ "⇢ in flight" }</span>
-                    <span class="lg lost">{ "✕ lost" }</span>
-                    <span class="lg dup">{ "DUP resent / (copy)" }</span>
-                    <span class="lg delivered">{ "✓ delivered to the app" }</span>
-                    <span class="lg suppressed">{ "⊘ duplicate not delivered" }</span>
-                </p>
-                <div class="export">
-                    <button type="button" id="export-svg" onclick={on_svg}>{ "Export SVG" }</button>
-                    <button type="button" id="export-png" onclick={on_png}>{ "Export PNG" }</button>
-                </div>
-            </div>
-            { controls }
-            { holds }
-            <div class="diagram-body">
-                <div class="diagram-column">
-                    <DiagramView engine={engine.clone()} revision={state.revision} selected={state.selected_packet}
-                        {on_select} {reduced_motion} />
-                    { body }
-                </div>
-                { state_panels(engine, playhead.cursor) }
-            </div>
-            { faults }
-        </section>
-    }
+    let legend = |class: &'static str, text: &'static str| el("span").class(class).text(text);
+    el("section")
+        .class("card diagram-card")
+        .attr("aria-labelledby", "diagram-heading")
+        .attr("data-testid", "diagram-card")
+        .child(
+            el("div")
+                .class("diagram-head")
+                .child(el("h2").id("diagram-heading").text("Sequence diagram"))
+                .child(
+                    el("p")
+                        .class("legend")
+                        .label("Legend")
+                        .child(legend("lg arrived", "→ arrived"))
+                        .child(legend("lg in-flight", "⇢ in flight"))
+                        .child(legend("lg lost", "✕ lost"))
+                        .child(legend("lg dup", "DUP resent / (copy)"))
+                        .child(legend("lg delivered", "✓ delivered to the app"))
+                        .child(legend("lg suppressed", "⊘ duplicate not delivered")),
+                )
+                .child(
+                    el("div")
+                        .class("export")
+                        .child(button().id("export-svg").on_click(on_svg).text("Export SVG"))
+                        .child(button().id("export-png").on_click(on_png).text("Export PNG")),
+                ),
+        )
+        .child(controls)
+        .child(holds)
+        .child(
+            el("div")
+                .class("diagram-body")
+                .child(
+                    el("div")
+                        .class("diagram-column")
+                        .child(html! {
+                            <DiagramView engine={engine.clone()} revision={state.revision} selected={state.selected_packet}
+                                {on_select} {reduced_motion} />
+                        })
+                        .child(body),
+                )
+                .child(state_panels(engine, playhead.cursor)),
+        )
+        .child(faults)
+        .into()
 }

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::el::{button, el, fragment, text};
 use crate::playground::model::ClientKey;
 use crate::playground::real::HoldView;
 
@@ -49,68 +50,104 @@ pub fn hold_queue(props: &HoldQueueProps) -> Html {
             .map_or("?", |(_, n)| n.as_str())
             .to_string()
     };
-    html! {
-        <section class="hold-queue" aria-labelledby="hold-heading" data-testid="hold-queue">
-            <h3 id="hold-heading">{ "Waiting in hold mode" }</h3>
-            <ul class="hold-clients">
-                { for props.holds.iter().map(|h| {
-                    let who = name(h.key);
-                    html! {
-                        <li class="hold-client" data-name={who.clone()}>
-                            <strong>{ &who }</strong>
-                            if let Some((silent, limit)) = h.keep_alive {
-                                <p class="keepalive-warning" role="alert">
-                                    <span aria-hidden="true">{ "⚠ " }</span>
-                                    { format!("{silent} s since {who} last sent anything: the broker closes the connection after {limit} s of silence (1.5 × keep alive).") }
-                                    if let Some(ping) = h.ping_in { { format!(" Its PINGREQ goes out by itself in {ping} s (pings are never held).") } }
-                                </p>
-                            }
-                            if !h.held.is_empty() {
-                                <div class="hold-list">
-                                    <span class="hold-dir">{ "↑ to send" }</span>
-                                    <ol data-testid="held">
-                                        { for h.held.iter().enumerate().map(|(n, (t, id, summary))| html! {
-                                            <li title={summary.clone()}>
-                                                <span class="held-packet">{ packet_name(*t, *id) }</span>
-                                                if n == 0 {
-                                                    <button type="button" class="primary send-held" aria-label={format!("Send {} from {who}", packet_name(*t, *id))}
-                                                        onclick={emit(&props.on_send, h.key)}>{ "Send" }</button>
-                                                    <button type="button" class="drop-held" aria-label={format!("Drop {} from {who}: never sent", packet_name(*t, *id))}
-                                                        onclick={emit(&props.on_drop, h.key)}>{ "Drop" }</button>
-                                                }
-                                            </li>
-                                        }) }
-                                    </ol>
-                                </div>
-                            }
-                            if !h.inbox.is_empty() || h.closing {
-                                <div class="hold-list">
-                                    <span class="hold-dir">{ "↓ buffered" }</span>
-                                    <ol data-testid="inbox">
-                                        { for h.inbox.iter().enumerate().map(|(n, (t, id))| html! {
-                                            <li>
-                                                <span class="held-packet">{ packet_name(*t, *id) }</span>
-                                                if n == 0 {
-                                                    <button type="button" class="reveal" aria-label={format!("Reveal {} to {who}", packet_name(*t, *id))}
-                                                        onclick={emit(&props.on_reveal, h.key)}>{ "Reveal" }</button>
-                                                }
-                                            </li>
-                                        }) }
-                                        if h.closing {
-                                            <li class="closing">
-                                                { "then the connection closes" }
-                                                if h.inbox.is_empty() {
-                                                    <button type="button" class="reveal" onclick={emit(&props.on_reveal, h.key)}>{ "Reveal" }</button>
-                                                }
-                                            </li>
-                                        }
-                                    </ol>
-                                </div>
-                            }
-                        </li>
-                    }
-                }) }
-            </ul>
-        </section>
-    }
+    let client = |h: &HoldView| {
+        let who = name(h.key);
+        let warning = h.keep_alive.map(|(silent, limit)| {
+            el("p")
+                .class("keepalive-warning")
+                .attr("role", "alert")
+                .child(el("span").attr("aria-hidden", "true").text("⚠ "))
+                .text(format!("{silent} s since {who} last sent anything: the broker closes the connection after {limit} s of silence (1.5 × keep alive)."))
+                .child_opt(h.ping_in.map(|ping| {
+                    text(format!(
+                        " Its PINGREQ goes out by itself in {ping} s (pings are never held)."
+                    ))
+                }))
+        });
+        let held = (!h.held.is_empty()).then(|| {
+            let rows = h.held.iter().enumerate().map(|(n, (t, id, summary))| {
+                let packet = packet_name(*t, *id);
+                let buttons = (n == 0).then(|| {
+                    fragment([
+                        button()
+                            .class("primary send-held")
+                            .label(format!("Send {packet} from {who}"))
+                            .on_click(emit(&props.on_send, h.key))
+                            .text("Send")
+                            .into(),
+                        button()
+                            .class("drop-held")
+                            .label(format!("Drop {packet} from {who}: never sent"))
+                            .on_click(emit(&props.on_drop, h.key))
+                            .text("Drop")
+                            .into(),
+                    ])
+                });
+                el("li")
+                    .attr("title", summary.clone())
+                    .child(el("span").class("held-packet").text(packet.clone()))
+                    .child_opt(buttons)
+                    .into()
+            });
+            el("div")
+                .class("hold-list")
+                .child(el("span").class("hold-dir").text("↑ to send"))
+                .child(el("ol").attr("data-testid", "held").children(rows))
+        });
+        let inbox = (!h.inbox.is_empty() || h.closing).then(|| {
+            let rows = h.inbox.iter().enumerate().map(|(n, (t, id))| {
+                let packet = packet_name(*t, *id);
+                let reveal = (n == 0).then(|| {
+                    button()
+                        .class("reveal")
+                        .label(format!("Reveal {packet} to {who}"))
+                        .on_click(emit(&props.on_reveal, h.key))
+                        .text("Reveal")
+                });
+                el("li")
+                    .child(el("span").class("held-packet").text(packet.clone()))
+                    .child_opt(reveal)
+                    .into()
+            });
+            let closing = h.closing.then(|| {
+                el("li")
+                    .class("closing")
+                    .text("then the connection closes")
+                    .child_opt(h.inbox.is_empty().then(|| {
+                        button()
+                            .class("reveal")
+                            .on_click(emit(&props.on_reveal, h.key))
+                            .text("Reveal")
+                    }))
+            });
+            el("div")
+                .class("hold-list")
+                .child(el("span").class("hold-dir").text("↓ buffered"))
+                .child(
+                    el("ol")
+                        .attr("data-testid", "inbox")
+                        .children(rows)
+                        .child_opt(closing),
+                )
+        });
+        el("li")
+            .class("hold-client")
+            .attr("data-name", who.clone())
+            .child(el("strong").text(who.clone()))
+            .child_opt(warning)
+            .child_opt(held)
+            .child_opt(inbox)
+            .into()
+    };
+    el("section")
+        .class("hold-queue")
+        .attr("aria-labelledby", "hold-heading")
+        .attr("data-testid", "hold-queue")
+        .child(el("h3").id("hold-heading").text("Waiting in hold mode"))
+        .child(
+            el("ul")
+                .class("hold-clients")
+                .children(props.holds.iter().map(client)),
+        )
+        .into()
 }

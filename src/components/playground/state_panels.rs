@@ -6,8 +6,9 @@
 use yew::prelude::*;
 
 use super::Engine;
+use crate::components::el::el;
 use crate::playground::model::{ClientKey, Direction};
-use crate::playground::panels::{BrokerPanel, ClientPanel};
+use crate::playground::panels::{BrokerPanel, ClientPanel, SessionPanel};
 
 /// Messages delivered to `key` before the cursor, newest last (at most `n`; only the latest few
 /// hundred records are looked at, so this stays cheap with a long history).
@@ -35,89 +36,149 @@ fn latest_received(engine: &Engine, key: ClientKey, cursor: u64, n: usize) -> Ve
 }
 
 fn none() -> Html {
-    html! { <span class="none">{ "none" }</span> }
+    el("span").class("none").text("none").into()
+}
+
+/// One item of a list, as a chip.
+fn chip(text: impl Into<AttrValue>) -> Html {
+    el("span").class("chip").text(text).into()
 }
 
 /// "… and 7,936 more" when a list was cut (a flood can leave thousands of QoS 2 records open).
 fn more(total: usize, shown: usize) -> Html {
     if total <= shown {
-        return html! {};
+        return Html::default();
     }
-    html! { <span class="chip more" data-testid="more">{ format!("… and {} more ({total} in all)", total - shown) }</span> }
+    el("span")
+        .class("chip more")
+        .attr("data-testid", "more")
+        .text(format!("… and {} more ({total} in all)", total - shown))
+        .into()
 }
 
 fn client_panel(panel: &ClientPanel, name: &str, received: Vec<String>) -> Html {
-    html! {
-        <article class="state-client" data-name={name.to_string()} data-testid="client-state">
-            <h4>{ name }{ " " }<span class="state-word" data-testid="connection-state">{ panel.state }</span></h4>
-            <dl>
-                <dt>{ "Outbound in flight" }</dt>
-                <dd data-testid="outbound">
-                    if panel.outbound.is_empty() { { none() } }
-                    { for panel.outbound.iter().map(|o| html! {
-                        <span class="chip">{ format!("#{} QoS {} {} — awaiting {}", o.packet_id, o.qos, o.topic, o.waiting) }</span>
-                    }) }
-                    { more(panel.outbound_total, panel.outbound.len()) }
-                </dd>
-                <dt>{ "Inbound QoS 2 (until PUBREL)" }</dt>
-                <dd data-testid="inbound">
-                    if panel.inbound.is_empty() { { none() } }
-                    { for panel.inbound.iter().map(|id| html! { <span class="chip">{ format!("#{id}") }</span> }) }
-                    { more(panel.inbound_total, panel.inbound.len()) }
-                </dd>
-                <dt>{ "Subscriptions" }</dt>
-                <dd data-testid="subscriptions">
-                    if panel.subscriptions.is_empty() { { none() } }
-                    { for panel.subscriptions.iter().map(|(filter, asked, granted)| {
-                        let granted = granted.map_or("waiting for SUBACK".to_string(), |g| format!("granted {g}"));
-                        html! { <span class="chip">{ format!("{filter} QoS {asked} ({granted})") }</span> }
-                    }) }
-                </dd>
-                <dt>{ "Received (latest)" }</dt>
-                <dd data-testid="received">
-                    if received.is_empty() { { none() } }
-                    { for received.iter().map(|text| html! { <span class="chip">{ text }</span> }) }
-                </dd>
-            </dl>
-        </article>
-    }
+    let outbound = el("dd")
+        .attr("data-testid", "outbound")
+        .child_opt(panel.outbound.is_empty().then(none))
+        .children(panel.outbound.iter().map(|o| {
+            chip(format!(
+                "#{} QoS {} {} — awaiting {}",
+                o.packet_id, o.qos, o.topic, o.waiting
+            ))
+        }))
+        .child(more(panel.outbound_total, panel.outbound.len()));
+    let inbound = el("dd")
+        .attr("data-testid", "inbound")
+        .child_opt(panel.inbound.is_empty().then(none))
+        .children(panel.inbound.iter().map(|id| chip(format!("#{id}"))))
+        .child(more(panel.inbound_total, panel.inbound.len()));
+    let subscriptions = el("dd")
+        .attr("data-testid", "subscriptions")
+        .child_opt(panel.subscriptions.is_empty().then(none))
+        .children(panel.subscriptions.iter().map(|(filter, asked, granted)| {
+            let granted =
+                granted.map_or("waiting for SUBACK".to_string(), |g| format!("granted {g}"));
+            chip(format!("{filter} QoS {asked} ({granted})"))
+        }));
+    let received = el("dd")
+        .attr("data-testid", "received")
+        .child_opt(received.is_empty().then(none))
+        .children(received.into_iter().map(chip));
+    el("article")
+        .class("state-client")
+        .attr("data-name", name.to_string())
+        .attr("data-testid", "client-state")
+        .child(
+            el("h4").text(name.to_string()).text(" ").child(
+                el("span")
+                    .class("state-word")
+                    .attr("data-testid", "connection-state")
+                    .text(panel.state),
+            ),
+        )
+        .child(
+            el("dl")
+                .child(el("dt").text("Outbound in flight"))
+                .child(outbound)
+                .child(el("dt").text("Inbound QoS 2 (until PUBREL)"))
+                .child(inbound)
+                .child(el("dt").text("Subscriptions"))
+                .child(subscriptions)
+                .child(el("dt").text("Received (latest)"))
+                .child(received),
+        )
+        .into()
+}
+
+fn session(s: &SessionPanel) -> Html {
+    let inflight: Vec<String> = s
+        .inflight
+        .iter()
+        .map(|(id, w)| format!("#{id} awaiting {w}"))
+        .collect();
+    el("li")
+        .attr("data-client-id", s.client_id.clone())
+        .child(el("strong").text(s.client_id.clone()))
+        .text(if s.connected {
+            " · connected"
+        } else {
+            " · offline (session kept)"
+        })
+        .child_opt(
+            (!inflight.is_empty())
+                .then(|| el("div").text(format!("to it: {}", inflight.join(", ")))),
+        )
+        .child_opt((!s.awaiting_pubrel.is_empty()).then(|| {
+            el("div").text(format!(
+                "from it, until PUBREL: {}",
+                s.awaiting_pubrel
+                    .iter()
+                    .map(|id| format!("#{id}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        }))
+        .child_opt((!s.queued.is_empty()).then(|| {
+            el("div").attr("data-testid", "queued").text(format!(
+                "queued for it ({}): {}",
+                s.queued.len(),
+                s.queued.join(", ")
+            ))
+        }))
+        .into()
 }
 
 fn broker_state(broker: &BrokerPanel) -> Html {
-    html! {
-        <article class="state-broker" data-testid="broker-state">
-            <h4>{ "broker (in the page)" }</h4>
-            <dl>
-                <dt>{ "Sessions" }</dt>
-                <dd>
-                    if broker.sessions.is_empty() { { none() } }
-                    <ul class="sessions">
-                        { for broker.sessions.iter().map(|s| {
-                            let inflight: Vec<String> = s.inflight.iter().map(|(id, w)| format!("#{id} awaiting {w}")).collect();
-                            html! {
-                                <li data-client-id={s.client_id.clone()}>
-                                    <strong>{ &s.client_id }</strong>
-                                    { if s.connected { " · connected" } else { " · offline (session kept)" } }
-                                    if !inflight.is_empty() { <div>{ format!("to it: {}", inflight.join(", ")) }</div> }
-                                    if !s.awaiting_pubrel.is_empty() {
-                                        <div>{ format!("from it, until PUBREL: {}", s.awaiting_pubrel.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ")) }</div>
-                                    }
-                                    if !s.queued.is_empty() {
-                                        <div data-testid="queued">{ format!("queued for it ({}): {}", s.queued.len(), s.queued.join(", ")) }</div>
-                                    }
-                                </li>
-                            }
-                        }) }
-                    </ul>
-                </dd>
-                <dt>{ "Retained" }</dt>
-                <dd data-testid="retained">
-                    if broker.retained.is_empty() { { none() } }
-                    { for broker.retained.iter().map(|(topic, payload)| html! { <span class="chip">{ format!("{topic} = “{payload}”") }</span> }) }
-                </dd>
-            </dl>
-        </article>
-    }
+    el("article")
+        .class("state-broker")
+        .attr("data-testid", "broker-state")
+        .child(el("h4").text("broker (in the page)"))
+        .child(
+            el("dl")
+                .child(el("dt").text("Sessions"))
+                .child(
+                    el("dd")
+                        .child_opt(broker.sessions.is_empty().then(none))
+                        .child(
+                            el("ul")
+                                .class("sessions")
+                                .children(broker.sessions.iter().map(session)),
+                        ),
+                )
+                .child(el("dt").text("Retained"))
+                .child(
+                    el("dd")
+                        .attr("data-testid", "retained")
+                        .child_opt(broker.retained.is_empty().then(none))
+                        .children(
+                            broker
+                                .retained
+                                .iter()
+                                .map(|(topic, payload)| chip(format!("{topic} = “{payload}”"))),
+                        ),
+                ),
+        )
+        .into()
 }
 
 /// The panels at the cursor (`cursor` from the playhead).
@@ -132,16 +193,21 @@ pub fn state_panels(engine: &Engine, cursor: u64) -> Html {
             .collect();
         (panels, names)
     };
-    html! {
-        <section class="state-panels" aria-label="State at the cursor" data-testid="state-panels">
-            { for panels.clients.iter().zip(names).map(|(panel, name)| {
-                let received = latest_received(engine, panel.key, cursor, 3);
-                client_panel(panel, &name, received)
-            }) }
-            if let Some(broker) = &panels.broker { { broker_state(broker) } }
-            if panels.broker.is_none() && !panels.clients.is_empty() {
-                <p class="hint">{ "A real broker's own state is not observable: only our sessions are shown." }</p>
-            }
-        </section>
-    }
+    el("section")
+        .class("state-panels")
+        .label("State at the cursor")
+        .attr("data-testid", "state-panels")
+        .children(panels.clients.iter().zip(names).map(|(panel, name)| {
+            let received = latest_received(engine, panel.key, cursor, 3);
+            client_panel(panel, &name, received)
+        }))
+        .child_opt(panels.broker.as_ref().map(broker_state))
+        .child_opt(
+            (panels.broker.is_none() && !panels.clients.is_empty()).then(|| {
+                el("p").class("hint").text(
+                    "A real broker's own state is not observable: only our sessions are shown.",
+                )
+            }),
+        )
+        .into()
 }

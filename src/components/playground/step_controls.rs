@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use super::selected;
+use crate::components::el::{el, input};
 use crate::playground::controls::{speed_label, StepCommand, SHORTCUTS, SPEEDS};
 use crate::playground::workspace::Playhead;
 
@@ -28,10 +29,15 @@ fn button(
     disabled: bool,
 ) -> Html {
     let on = on.clone();
-    html! {
-        <button type="button" {id} aria-label={label.to_string()} title={format!("{label} ({key})")} {disabled}
-            onclick={Callback::from(move |_: MouseEvent| on.emit(command))}>{ text.to_string() }</button>
-    }
+    el("button")
+        .attr("type", "button")
+        .id(id)
+        .label(label.to_string())
+        .attr("title", format!("{label} ({key})"))
+        .flag("disabled", disabled)
+        .on_click(Callback::from(move |_: MouseEvent| on.emit(command)))
+        .text(text.to_string())
+        .into()
 }
 
 /// The controls.
@@ -79,39 +85,120 @@ pub fn step_controls(props: &StepControlsProps) -> Html {
         })
     };
     let (at, of) = (p.cursor - p.first, p.head - p.first);
-    html! {
-        <div class="step-bar">
-            <div class="step-controls" role="group" aria-label="Stepping" aria-describedby="shortcut-help">
-                { button("step-first", "|◀", "First step", "Home", StepCommand::First, on, at_first) }
-                { button("step-back", "◀ Back", "Step back", "←", StepCommand::Back, on, at_first) }
-                { play }
-                { button("step-forward", "Step ▶", "Step forward", "→", StepCommand::Forward, on, false) }
-                { button("step-last", "▶|", "Last step", "End", StepCommand::Last, on, at_head) }
-                if p.simulated {
-                    <label class="speed" for="step-speed">{ "Speed" }
-                        <select id="step-speed" onchange={on_speed} title="Speed (+ and −)">
-                            { for SPEEDS.iter().enumerate().map(|(rung, &speed)| html! {
-                                <option value={rung.to_string()} selected={(speed - p.speed).abs() < 1e-9}>{ speed_label(speed) }</option>
-                            }) }
-                        </select>
-                    </label>
-                }
-                <input type="range" id="step-scrubber" class="scrubber" aria-label="Timeline: the step shown"
-                    min={p.first.to_string()} max={p.head.to_string()} value={p.cursor.to_string()}
-                    aria-valuetext={format!("Step {at} of {of}")} oninput={on_scrub} />
-                <output id="step-position" for="step-scrubber" data-testid="step-position">{ format!("{at} / {of}") }</output>
-            </div>
-            <p id="shortcut-help" class="hint shortcuts">{ SHORTCUTS }</p>
-            if !p.simulated && !at_head {
-                <p class="history-note" role="note" data-testid="history-note">
-                    <span aria-hidden="true">{ "↺ " }</span>{ &props.position }
-                </p>
-            } else if !p.simulated && !p.playing {
-                <p class="hold-note" role="note" data-testid="hold-note">
-                    { "Hold mode: our packets wait below until you send them, the broker's are buffered (never lost) \
-                       and revealed one step at a time. PINGREQ/PINGRESP are never held." }
-                </p>
-            }
-        </div>
-    }
+    let speed = p.simulated.then(|| {
+        el("label")
+            .class("speed")
+            .attr("for", "step-speed")
+            .text("Speed")
+            .child(
+                el("select")
+                    .id("step-speed")
+                    .on_change(on_speed)
+                    .attr("title", "Speed (+ and −)")
+                    .children(SPEEDS.iter().enumerate().map(|(rung, &speed)| {
+                        el("option")
+                            .value(rung.to_string())
+                            .flag("selected", (speed - p.speed).abs() < 1e-9)
+                            .text(speed_label(speed))
+                            .into()
+                    })),
+            )
+    });
+    let note = if !p.simulated && !at_head {
+        Some(
+            el("p")
+                .class("history-note")
+                .attr("role", "note")
+                .attr("data-testid", "history-note")
+                .child(el("span").attr("aria-hidden", "true").text("↺ "))
+                .text(props.position.clone()),
+        )
+    } else if !p.simulated && !p.playing {
+        Some(
+            el("p")
+                .class("hold-note")
+                .attr("role", "note")
+                .attr("data-testid", "hold-note")
+                .text(
+                    "Hold mode: our packets wait below until you send them, the broker's are buffered (never lost) \
+                       and revealed one step at a time. PINGREQ/PINGRESP are never held.",
+                ),
+        )
+    } else {
+        None
+    };
+    el("div")
+        .class("step-bar")
+        .child(
+            el("div")
+                .class("step-controls")
+                .attr("role", "group")
+                .label("Stepping")
+                .attr("aria-describedby", "shortcut-help")
+                .child(button(
+                    "step-first",
+                    "|◀",
+                    "First step",
+                    "Home",
+                    StepCommand::First,
+                    on,
+                    at_first,
+                ))
+                .child(button(
+                    "step-back",
+                    "◀ Back",
+                    "Step back",
+                    "←",
+                    StepCommand::Back,
+                    on,
+                    at_first,
+                ))
+                .child(play)
+                .child(button(
+                    "step-forward",
+                    "Step ▶",
+                    "Step forward",
+                    "→",
+                    StepCommand::Forward,
+                    on,
+                    false,
+                ))
+                .child(button(
+                    "step-last",
+                    "▶|",
+                    "Last step",
+                    "End",
+                    StepCommand::Last,
+                    on,
+                    at_head,
+                ))
+                .child_opt(speed)
+                .child(
+                    input()
+                        .attr("type", "range")
+                        .id("step-scrubber")
+                        .class("scrubber")
+                        .label("Timeline: the step shown")
+                        .attr("min", p.first.to_string())
+                        .attr("max", p.head.to_string())
+                        .value(p.cursor.to_string())
+                        .attr("aria-valuetext", format!("Step {at} of {of}"))
+                        .on_input(on_scrub),
+                )
+                .child(
+                    el("output")
+                        .id("step-position")
+                        .attr("for", "step-scrubber")
+                        .attr("data-testid", "step-position")
+                        .text(format!("{at} / {of}")),
+                ),
+        )
+        .child(
+            el("p")
+                .id("shortcut-help")
+                .class("hint shortcuts")
+                .text(SHORTCUTS),
+        )
+        .child_opt(note)
+        .into()
 }

@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use crate::components::el::{el, fragment};
 use crate::playground::diagram::{scene, Scene};
 use crate::playground::workspace::{Playhead, Workspace};
 
@@ -39,17 +40,26 @@ pub fn transcript(workspace: &Workspace, playhead: &Playhead) -> Html {
     let view = scene(workspace, playhead, bottom - REACH, bottom + 1.0);
     let lines = lines(&view);
     let latest = lines.last().cloned().unwrap_or_default();
-    html! {
-        <>
-            <p class="visually-hidden" aria-live="polite" data-testid="latest-step">{ latest }</p>
-            <details class="transcript">
-                <summary>{ format!("Text transcript ({} steps up to the cursor)", lines.len()) }</summary>
-                <ol data-testid="transcript">
-                    { for lines.iter().map(|line| html! { <li>{ line }</li> }) }
-                </ol>
-            </details>
-        </>
-    }
+    fragment([
+        el("p")
+            .class("visually-hidden")
+            .attr("aria-live", "polite")
+            .attr("data-testid", "latest-step")
+            .text(latest)
+            .into(),
+        el("details")
+            .class("transcript")
+            .child(el("summary").text(format!(
+                "Text transcript ({} steps up to the cursor)",
+                lines.len()
+            )))
+            .child(
+                el("ol")
+                    .attr("data-testid", "transcript")
+                    .children(lines.into_iter().map(|line| el("li").text(line).into())),
+            )
+            .into(),
+    ])
 }
 
 #[cfg(test)]
