@@ -7,6 +7,7 @@ use mqtt_core::client::ConnectionState;
 use yew::prelude::*;
 
 use super::Engine;
+use crate::components::el::{button, el, fragment, text, El};
 use crate::playground::model::{ClientKey, Notice, Status};
 
 /// What a card shows, copied out of the workspace so unchanged cards do not render again.
@@ -126,90 +127,204 @@ pub fn client_card(
     let heading = format!("client-{key}-name");
     let name = &client.name;
     let in_flight = client.in_flight + client.awaiting_pubrel;
-    html! {
-        <li key={key} class={classes!("client-card", status.class())} aria-labelledby={heading.clone()}
-            data-testid="client-card" data-name={name.clone()}>
-            <div class="client-head">
-                <h3 id={heading}>{ name }</h3>
-                <span class={classes!("badge", "status", status.class())} data-testid="client-status">
-                    <span aria-hidden="true">{ status.icon() }</span>{ " " }{ status.label() }
-                </span>
-            </div>
-            <p class="client-meta">
-                <code title="client identifier">{ &client.client_id }</code>
-                { format!(" · MQTT {} · keep alive {} s · ", client.edition, client.keep_alive) }
-                { if client.persistent { "persistent session" } else { "clean session" } }
-                if let Some(will) = &client.will {
-                    { " · will on " }<code>{ will }</code>
-                }
-            </p>
-            <dl class="client-stats">
-                <div><dt>{ "Received" }</dt><dd data-testid="received-count">{ client.received }</dd></div>
-                <div><dt>{ "Published" }</dt><dd data-testid="sent-count">{ client.sent }</dd></div>
-                <div><dt title="QoS 1/2 messages in their handshakes">{ "In flight" }</dt><dd>{ in_flight }</dd></div>
-                if let Some(latency) = client.latency_ms {
-                    <div><dt title="half the PINGREQ→PINGRESP round trip">{ "Latency" }</dt><dd>{ format!("~{latency} ms") }</dd></div>
-                }
-            </dl>
-            if !client.subscriptions.is_empty() {
-                <ul class="subscriptions" aria-label={format!("Subscriptions of {name}")}>
-                    { for client.subscriptions.iter().map(|(filter, requested, granted)| {
-                        let on_unsubscribe = on_unsubscribe.clone();
-                        let unsubscribe_filter = filter.clone();
-                        let onclick = Callback::from(move |_: MouseEvent| on_unsubscribe.emit((key, unsubscribe_filter.clone())));
-                        let (text, downgraded) = match granted {
-                            None => (format!("QoS {requested} requested, waiting for SUBACK"), false),
-                            Some(qos) if qos < requested => (format!("granted QoS {qos} (asked {requested})"), true),
-                            Some(qos) => (format!("QoS {qos}"), false),
-                        };
-                        html! {
-                            <li class={classes!("subscription", downgraded.then_some("downgraded"))}>
-                                <code>{ filter }</code>
-                                <span class="hint">
-                                    if downgraded { <span aria-hidden="true">{ "⚠ " }</span> }
-                                    { text }
-                                </span>
-                                <button type="button" class="icon-button" onclick={onclick} disabled={!connected}
-                                    aria-label={format!("Unsubscribe {name} from {filter}")} title="Unsubscribe">{ "✕" }</button>
-                            </li>
-                        }
-                    }) }
-                </ul>
+    let stat = |term: El, value: El| el("div").child(term).child(value);
+    let meta = el("p")
+        .class("client-meta")
+        .child(
+            el("code")
+                .attr("title", "client identifier")
+                .text(client.client_id.clone()),
+        )
+        .text(format!(
+            " · MQTT {} · keep alive {} s · ",
+            client.edition, client.keep_alive
+        ))
+        .text(if client.persistent {
+            "persistent session"
+        } else {
+            "clean session"
+        })
+        .child_opt(
+            client
+                .will
+                .as_ref()
+                .map(|will| fragment([text(" · will on "), el("code").text(will.clone()).into()])),
+        );
+    let stats = el("dl")
+        .class("client-stats")
+        .child(stat(
+            el("dt").text("Received"),
+            el("dd")
+                .attr("data-testid", "received-count")
+                .text(client.received.to_string()),
+        ))
+        .child(stat(
+            el("dt").text("Published"),
+            el("dd")
+                .attr("data-testid", "sent-count")
+                .text(client.sent.to_string()),
+        ))
+        .child(stat(
+            el("dt")
+                .attr("title", "QoS 1/2 messages in their handshakes")
+                .text("In flight"),
+            el("dd").text(in_flight.to_string()),
+        ))
+        .child_opt(client.latency_ms.map(|latency| {
+            stat(
+                el("dt")
+                    .attr("title", "half the PINGREQ→PINGRESP round trip")
+                    .text("Latency"),
+                el("dd").text(format!("~{latency} ms")),
+            )
+        }));
+    let subscription = |(filter, requested, granted): &(String, u8, Option<u8>)| -> Html {
+        let on_unsubscribe = on_unsubscribe.clone();
+        let unsubscribe_filter = filter.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            on_unsubscribe.emit((key, unsubscribe_filter.clone()))
+        });
+        let (text, downgraded) = match granted {
+            None => (
+                format!("QoS {requested} requested, waiting for SUBACK"),
+                false,
+            ),
+            Some(qos) if qos < requested => {
+                (format!("granted QoS {qos} (asked {requested})"), true)
             }
-            if let Some(problem) = &client.problem {
-                <div class={classes!("notice", problem.level.class())} role="alert" data-testid="client-problem">
-                    <p class="notice-title">
-                        <span class="notice-icon" aria-hidden="true">{ problem.level.icon() }</span>
-                        { &problem.title }
-                    </p>
-                    if !problem.details.is_empty() {
-                        <ul class="notice-details">
-                            { for problem.details.iter().map(|line| html! { <li>{ line }</li> }) }
-                        </ul>
-                    }
-                    <button type="button" class="link-button" onclick={command(ClientCommand::Dismiss)}
-                        aria-label={format!("Dismiss the message about {name}")}>{ "Dismiss" }</button>
-                </div>
-            }
-            <div class="client-actions">
-                if active {
-                    <button type="button" onclick={command(ClientCommand::Disconnect)}
-                        title="Orderly close with DISCONNECT: no will">{ "Disconnect" }</button>
-                } else if status == Status::Asleep {
-                    <button type="button" class="primary" onclick={command(ClientCommand::Wake)}
-                        title="Reconnect and resume the session: queued messages arrive">{ "Wake" }</button>
-                } else {
-                    <button type="button" class="primary" onclick={command(ClientCommand::Connect)}>{ "Connect" }</button>
-                }
-                if client.persistent && status != Status::Asleep {
-                    <button type="button" onclick={command(ClientCommand::Sleep)} disabled={!connected}
-                        title="Disconnect cleanly, keeping the session at the broker (a battery sensor)">{ "Sleep" }</button>
-                }
-                <button type="button" class="danger" onclick={command(ClientCommand::Kill)} disabled={!active}
-                    title="Close the connection without DISCONNECT: the broker publishes the will">{ "Kill abruptly" }</button>
-                <button type="button" class="quiet" onclick={command(ClientCommand::Remove)}
-                    aria-label={format!("Remove {name}")}>{ "Remove" }</button>
-            </div>
-        </li>
-    }
+            Some(qos) => (format!("QoS {qos}"), false),
+        };
+        let warning = downgraded.then(|| el("span").attr("aria-hidden", "true").text("⚠ "));
+        el("li")
+            .class(&classes!(
+                "subscription",
+                downgraded.then_some("downgraded")
+            ))
+            .child(el("code").text(filter.clone()))
+            .child(el("span").class("hint").child_opt(warning).text(text))
+            .child(
+                button()
+                    .class("icon-button")
+                    .on_click(onclick)
+                    .flag("disabled", !connected)
+                    .label(format!("Unsubscribe {name} from {filter}"))
+                    .attr("title", "Unsubscribe")
+                    .text("✕"),
+            )
+            .into()
+    };
+    let subscriptions = (!client.subscriptions.is_empty()).then(|| {
+        el("ul")
+            .class("subscriptions")
+            .label(format!("Subscriptions of {name}"))
+            .children(client.subscriptions.iter().map(subscription))
+    });
+    let problem = client.problem.as_ref().map(|problem| {
+        el("div")
+            .class(&classes!("notice", problem.level.class()))
+            .attr("role", "alert")
+            .attr("data-testid", "client-problem")
+            .child(
+                el("p")
+                    .class("notice-title")
+                    .child(
+                        el("span")
+                            .class("notice-icon")
+                            .attr("aria-hidden", "true")
+                            .text(problem.level.icon()),
+                    )
+                    .text(problem.title.clone()),
+            )
+            .child_opt((!problem.details.is_empty()).then(|| {
+                el("ul").class("notice-details").children(
+                    problem
+                        .details
+                        .iter()
+                        .map(|line| el("li").text(line.clone()).into()),
+                )
+            }))
+            .child(
+                button()
+                    .class("link-button")
+                    .on_click(command(ClientCommand::Dismiss))
+                    .label(format!("Dismiss the message about {name}"))
+                    .text("Dismiss"),
+            )
+    });
+    let connect = if active {
+        button()
+            .on_click(command(ClientCommand::Disconnect))
+            .attr("title", "Orderly close with DISCONNECT: no will")
+            .text("Disconnect")
+    } else if status == Status::Asleep {
+        button()
+            .class("primary")
+            .on_click(command(ClientCommand::Wake))
+            .attr(
+                "title",
+                "Reconnect and resume the session: queued messages arrive",
+            )
+            .text("Wake")
+    } else {
+        button()
+            .class("primary")
+            .on_click(command(ClientCommand::Connect))
+            .text("Connect")
+    };
+    let actions = el("div")
+        .class("client-actions")
+        .child(connect)
+        .child_opt((client.persistent && status != Status::Asleep).then(|| {
+            button()
+                .on_click(command(ClientCommand::Sleep))
+                .flag("disabled", !connected)
+                .attr(
+                    "title",
+                    "Disconnect cleanly, keeping the session at the broker (a battery sensor)",
+                )
+                .text("Sleep")
+        }))
+        .child(
+            button()
+                .class("danger")
+                .on_click(command(ClientCommand::Kill))
+                .flag("disabled", !active)
+                .attr(
+                    "title",
+                    "Close the connection without DISCONNECT: the broker publishes the will",
+                )
+                .text("Kill abruptly"),
+        )
+        .child(
+            button()
+                .class("quiet")
+                .on_click(command(ClientCommand::Remove))
+                .label(format!("Remove {name}"))
+                .text("Remove"),
+        );
+    el("li")
+        .key(key)
+        .class(&classes!("client-card", status.class()))
+        .attr("aria-labelledby", heading.clone())
+        .attr("data-testid", "client-card")
+        .attr("data-name", name.clone())
+        .child(
+            el("div")
+                .class("client-head")
+                .child(el("h3").id(heading).text(name.clone()))
+                .child(
+                    el("span")
+                        .class(&classes!("badge", "status", status.class()))
+                        .attr("data-testid", "client-status")
+                        .child(el("span").attr("aria-hidden", "true").text(status.icon()))
+                        .text(" ")
+                        .text(status.label()),
+                ),
+        )
+        .child(meta)
+        .child(stats)
+        .child_opt(subscriptions)
+        .child_opt(problem)
+        .child(actions)
+        .into()
 }

@@ -6,6 +6,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
+use yew::virtual_dom::AttrValue;
+
+use crate::components::el::{button, el, fragment, input};
 
 use super::chart::{numeric_chart, HEIGHT, WIDTH};
 use super::virtual_list::VirtualList;
@@ -76,7 +79,7 @@ pub fn messages_view(props: &MessagesViewProps) -> Html {
             let workspace = engine.0.read();
             let log = &workspace.history().messages;
             let Some(record) = filtered.borrow().index(log, row).and_then(|i| log.get(i)) else {
-                return html! {};
+                return Html::default();
             };
             row_cells(record, workspace.name(record.client), &clock)
         })
@@ -109,61 +112,140 @@ pub fn messages_view(props: &MessagesViewProps) -> Html {
         .on_follow
         .reform(|event: Event| super::checked(&event));
     let on_export = props.on_export.reform(|_: MouseEvent| ());
-    let header = html! {
-        <>
-            <span role="columnheader" class="c-time">{ "Time" }</span>
-            <span role="columnheader" class="c-client">{ "Client" }</span>
-            <span role="columnheader" class="c-dir">{ "Direction" }</span>
-            <span role="columnheader" class="c-topic">{ "Topic" }</span>
-            <span role="columnheader" class="c-qos">{ "QoS" }</span>
-            <span role="columnheader" class="c-flags">{ "Flags" }</span>
-            <span role="columnheader" class="c-payload">{ "Payload" }</span>
-        </>
-    };
+    let header = fragment(
+        [
+            ("c-time", "Time"),
+            ("c-client", "Client"),
+            ("c-dir", "Direction"),
+            ("c-topic", "Topic"),
+            ("c-qos", "QoS"),
+            ("c-flags", "Flags"),
+            ("c-payload", "Payload"),
+        ]
+        .map(|(class, label)| {
+            el("span")
+                .attr("role", "columnheader")
+                .class(class)
+                .text(label)
+                .into()
+        }),
+    );
     let count = if rows == total {
         format!("{total} messages")
     } else {
         format!("{rows} of {total} messages")
     };
-    html! {
-        <>
-            <div class="toolbar" role="search" aria-label="Filter messages">
-                <div class="control grow">
-                    <label for="log-topic">{ "Topic " }<span class="hint">{ "text, or a filter like home/+/temp" }</span></label>
-                    <input id="log-topic" type="search" value={props.filter.topic.clone()} oninput={on_topic}
-                        autocomplete="off" spellcheck="false" placeholder="all topics" />
-                </div>
-                <div class="control">
-                    <label for="log-client">{ "Client" }</label>
-                    <select id="log-client" onchange={on_client}>
-                        <option value="" selected={props.filter.client.is_none()}>{ "All clients" }</option>
-                        { for props.clients.iter().map(|(key, name)| html! {
-                            <option value={key.to_string()} selected={props.filter.client == Some(*key)}>{ name }</option>
-                        }) }
-                    </select>
-                </div>
-                <div class="control">
-                    <label for="log-direction">{ "Direction" }</label>
-                    <select id="log-direction" onchange={on_direction}>
-                        <option value="" selected={props.filter.direction.is_none()}>{ "Both" }</option>
-                        <option value="received" selected={props.filter.direction == Some(Direction::Received)}>{ "↓ Received" }</option>
-                        <option value="sent" selected={props.filter.direction == Some(Direction::Sent)}>{ "↑ Sent" }</option>
-                    </select>
-                </div>
-                <label class="check toolbar-check">
-                    <input id="log-follow" type="checkbox" checked={props.follow} onchange={on_follow} />
-                    { "Follow newest" }
-                </label>
-                <button type="button" id="log-export" onclick={on_export} disabled={rows == 0}>{ "Export JSON" }</button>
-            </div>
-            <p class="list-count" data-testid="message-count">{ count }</p>
+    let option = |value: AttrValue, selected: bool, label: AttrValue| {
+        el("option")
+            .value(value)
+            .flag("selected", selected)
+            .text(label)
+    };
+    let clients = el("select")
+        .id("log-client")
+        .on_change(on_client)
+        .child(option(
+            "".into(),
+            props.filter.client.is_none(),
+            "All clients".into(),
+        ))
+        .children(props.clients.iter().map(|(key, name)| {
+            option(
+                key.to_string().into(),
+                props.filter.client == Some(*key),
+                name.clone().into(),
+            )
+            .into()
+        }));
+    let directions = el("select")
+        .id("log-direction")
+        .on_change(on_direction)
+        .child(option(
+            "".into(),
+            props.filter.direction.is_none(),
+            "Both".into(),
+        ))
+        .child(option(
+            "received".into(),
+            props.filter.direction == Some(Direction::Received),
+            "↓ Received".into(),
+        ))
+        .child(option(
+            "sent".into(),
+            props.filter.direction == Some(Direction::Sent),
+            "↑ Sent".into(),
+        ));
+    let toolbar = el("div")
+        .class("toolbar")
+        .attr("role", "search")
+        .label("Filter messages")
+        .child(
+            el("div")
+                .class("control grow")
+                .child(
+                    el("label").attr("for", "log-topic").text("Topic ").child(
+                        el("span")
+                            .class("hint")
+                            .text("text, or a filter like home/+/temp"),
+                    ),
+                )
+                .child(
+                    input()
+                        .id("log-topic")
+                        .attr("type", "search")
+                        .value(props.filter.topic.clone())
+                        .on_input(on_topic)
+                        .attr("autocomplete", "off")
+                        .attr("spellcheck", "false")
+                        .attr("placeholder", "all topics"),
+                ),
+        )
+        .child(
+            el("div")
+                .class("control")
+                .child(el("label").attr("for", "log-client").text("Client"))
+                .child(clients),
+        )
+        .child(
+            el("div")
+                .class("control")
+                .child(el("label").attr("for", "log-direction").text("Direction"))
+                .child(directions),
+        )
+        .child(
+            el("label")
+                .class("check toolbar-check")
+                .child(
+                    input()
+                        .id("log-follow")
+                        .attr("type", "checkbox")
+                        .checked(props.follow)
+                        .on_change(on_follow),
+                )
+                .text("Follow newest"),
+        )
+        .child(
+            button()
+                .id("log-export")
+                .on_click(on_export)
+                .flag("disabled", rows == 0)
+                .text("Export JSON"),
+        );
+    fragment([
+        toolbar.into(),
+        el("p")
+            .class("list-count")
+            .attr("data-testid", "message-count")
+            .text(count)
+            .into(),
+        html! {
             <VirtualList id="message-log" label="Messages" class="log-grid" rows={rows} {header}
                 render={render_row} selected={selected_row} on_select={on_select_row}
                 follow={props.follow} on_follow={props.on_follow.clone()} revision={props.revision}
                 empty="No messages yet: subscribe a client, then publish." />
-            { detail(props) }
-        </>
-    }
+        },
+        detail(props),
+    ])
 }
 
 fn row_cells(record: &MessageRecord, client: &str, clock: &Clock) -> Html {
@@ -180,19 +262,55 @@ fn row_cells(record: &MessageRecord, client: &str, clock: &Clock) -> Html {
         (false, true) => "duplicate",
         _ => "",
     };
-    html! {
-        <>
-            <span role="gridcell" class="c-time">{ clock.time_of_day(record.at) }</span>
-            <span role="gridcell" class="c-client">{ client }</span>
-            <span role="gridcell" class={classes!("c-dir", record.direction.word())}>
-                <span aria-hidden="true">{ record.direction.arrow() }</span>{ " " }{ record.direction.word() }
-            </span>
-            <span role="gridcell" class="c-topic" title={record.topic.to_string()}>{ record.topic.to_string() }</span>
-            <span role="gridcell" class="c-qos">{ record.qos.level() }</span>
-            <span role="gridcell" class="c-flags" title={flags_title}>{ flags.join(" ") }</span>
-            <span role="gridcell" class="c-payload">{ preview(&record.payload, 160) }</span>
-        </>
-    }
+    let cell = || el("span").attr("role", "gridcell");
+    fragment([
+        cell()
+            .class("c-time")
+            .text(clock.time_of_day(record.at))
+            .into(),
+        cell().class("c-client").text(client.to_string()).into(),
+        cell()
+            .class(&classes!("c-dir", record.direction.word()))
+            .child(
+                el("span")
+                    .attr("aria-hidden", "true")
+                    .text(record.direction.arrow()),
+            )
+            .text(" ")
+            .text(record.direction.word())
+            .into(),
+        cell()
+            .class("c-topic")
+            .attr("title", record.topic.to_string())
+            .text(record.topic.to_string())
+            .into(),
+        cell()
+            .class("c-qos")
+            .text(record.qos.level().to_string())
+            .into(),
+        cell()
+            .class("c-flags")
+            .attr("title", flags_title)
+            .text(flags.join(" "))
+            .into(),
+        cell()
+            .class("c-payload")
+            .text(preview(&record.payload, 160))
+            .into(),
+    ])
+}
+
+/// One fact of the selected message: `<div><dt>term</dt><dd>value</dd></div>`.
+fn fact(term: AttrValue, value: AttrValue) -> Html {
+    el("div")
+        .child(el("dt").text(term))
+        .child(el("dd").text(value))
+        .into()
+}
+
+/// "yes" or "no".
+fn yes_no(yes: bool) -> AttrValue {
+    if yes { "yes" } else { "no" }.into()
 }
 
 /// The selected message, if any.
@@ -202,9 +320,10 @@ fn detail(props: &MessagesViewProps) -> Html {
         .selected
         .and_then(|index| workspace.history().messages.get(index))
     else {
-        return html! {
-            <p class="detail-placeholder">{ "Select a message (click, or arrow keys in the list) to see its payload." }</p>
-        };
+        return el("p")
+            .class("detail-placeholder")
+            .text("Select a message (click, or arrow keys in the list) to see its payload.")
+            .into();
     };
     let rendered = render(&record.payload, props.view);
     let chart = workspace
@@ -226,67 +345,121 @@ fn detail(props: &MessagesViewProps) -> Html {
             }
         })
     };
-    let properties = record.properties.clone();
-    html! {
-        <section class="message-detail" aria-label="Selected message" data-testid="message-detail">
-            <h3 class="detail-title">
-                <span aria-hidden="true">{ record.direction.arrow() }</span>{ " " }
-                <code>{ record.topic.to_string() }</code>
-            </h3>
-            <dl class="facts">
-                <div><dt>{ "Client" }</dt><dd>{ format!("{} ({})", workspace.name(record.client), record.direction.word()) }</dd></div>
-                <div><dt>{ "Time" }</dt><dd>{ props.clock.time_of_day(record.at) }</dd></div>
-                <div><dt>{ "QoS" }</dt><dd>{ record.qos.level() }</dd></div>
-                <div><dt>{ "Retain" }</dt><dd>{ if record.retain { "yes" } else { "no" } }</dd></div>
-                if record.direction == Direction::Received {
-                    <div><dt>{ "DUP" }</dt><dd>{ if record.dup { "yes" } else { "no" } }</dd></div>
-                }
-                if let Some(id) = record.packet_id {
-                    <div><dt>{ "Packet id" }</dt><dd>{ id }</dd></div>
-                }
-                <div><dt>{ "Size" }</dt><dd>{ format!("{} bytes", record.payload.len()) }</dd></div>
-                if let Some(properties) = &properties {
-                    if let Some(content_type) = &properties.content_type {
-                        <div><dt>{ "Content type" }</dt><dd>{ content_type }</dd></div>
-                    }
-                    if let Some(seconds) = properties.message_expiry_interval {
-                        <div><dt>{ "Expiry" }</dt><dd>{ format!("{seconds} s") }</dd></div>
-                    }
-                    if let Some(topic) = &properties.response_topic {
-                        <div><dt>{ "Response topic" }</dt><dd>{ topic }</dd></div>
-                    }
-                    { for properties.user_properties.iter().map(|(name, value)| html! {
-                        <div><dt>{ format!("User property “{name}”") }</dt><dd>{ value }</dd></div>
-                    }) }
-                }
-            </dl>
-            <div class="payload-head">
-                <div class="segmented" role="radiogroup" aria-label="Show the payload as">
-                    { for PayloadView::ALL.into_iter().map(|view| {
-                        let on_view = props.on_view.clone();
-                        let checked = view == props.view;
-                        html! {
-                            <button type="button" role="radio" aria-checked={if checked { "true" } else { "false" }}
-                                id={format!("payload-as-{}", view.label().to_ascii_lowercase())}
-                                class={classes!(checked.then_some("on"))}
-                                onclick={Callback::from(move |_: MouseEvent| on_view.emit(view))}>
-                                { view.label() }
-                            </button>
-                        }
-                    }) }
-                </div>
-                <button type="button" onclick={on_copy}>{ "Copy" }</button>
-                if packet.is_some() {
-                    <button type="button" onclick={on_packet}>{ "Show its PUBLISH packet" }</button>
-                }
-            </div>
-            if let Some(note) = &rendered.note {
-                <p class="field-hint">{ note }</p>
-            }
-            <pre class="payload" data-testid="payload-view" tabindex="0" aria-label="Payload">{ rendered.text }</pre>
-            if let Some(chart) = chart {
-                { numeric_chart(&record.topic, &chart) }
-            }
-        </section>
-    }
+    let properties = record.properties.as_ref().map(|properties| {
+        fragment([
+            properties
+                .content_type
+                .as_ref()
+                .map(|content_type| fact("Content type".into(), content_type.clone().into()))
+                .unwrap_or_default(),
+            properties
+                .message_expiry_interval
+                .map(|seconds| fact("Expiry".into(), format!("{seconds} s").into()))
+                .unwrap_or_default(),
+            properties
+                .response_topic
+                .as_ref()
+                .map(|topic| fact("Response topic".into(), topic.clone().into()))
+                .unwrap_or_default(),
+            properties
+                .user_properties
+                .iter()
+                .map(|(name, value)| {
+                    fact(
+                        format!("User property “{name}”").into(),
+                        value.clone().into(),
+                    )
+                })
+                .collect(),
+        ])
+    });
+    let facts = el("dl")
+        .class("facts")
+        .child(fact(
+            "Client".into(),
+            format!(
+                "{} ({})",
+                workspace.name(record.client),
+                record.direction.word()
+            )
+            .into(),
+        ))
+        .child(fact(
+            "Time".into(),
+            props.clock.time_of_day(record.at).into(),
+        ))
+        .child(fact("QoS".into(), record.qos.level().to_string().into()))
+        .child(fact("Retain".into(), yes_no(record.retain)))
+        .child_opt(
+            (record.direction == Direction::Received)
+                .then(|| fact("DUP".into(), yes_no(record.dup))),
+        )
+        .child_opt(
+            record
+                .packet_id
+                .map(|id| fact("Packet id".into(), id.to_string().into())),
+        )
+        .child(fact(
+            "Size".into(),
+            format!("{} bytes", record.payload.len()).into(),
+        ))
+        .child_opt(properties);
+    let views = el("div")
+        .class("segmented")
+        .attr("role", "radiogroup")
+        .label("Show the payload as")
+        .children(PayloadView::ALL.into_iter().map(|view| {
+            let on_view = props.on_view.clone();
+            let checked = view == props.view;
+            button()
+                .attr("role", "radio")
+                .attr("aria-checked", if checked { "true" } else { "false" })
+                .id(format!("payload-as-{}", view.label().to_ascii_lowercase()))
+                .attr_opt("class", checked.then_some("on"))
+                .on_click(Callback::from(move |_: MouseEvent| on_view.emit(view)))
+                .text(view.label())
+                .into()
+        }));
+    el("section")
+        .class("message-detail")
+        .label("Selected message")
+        .attr("data-testid", "message-detail")
+        .child(
+            el("h3")
+                .class("detail-title")
+                .child(
+                    el("span")
+                        .attr("aria-hidden", "true")
+                        .text(record.direction.arrow()),
+                )
+                .text(" ")
+                .child(el("code").text(record.topic.to_string())),
+        )
+        .child(facts)
+        .child(
+            el("div")
+                .class("payload-head")
+                .child(views)
+                .child(button().on_click(on_copy).text("Copy"))
+                .child_opt(
+                    packet
+                        .is_some()
+                        .then(|| button().on_click(on_packet).text("Show its PUBLISH packet")),
+                ),
+        )
+        .child_opt(
+            rendered
+                .note
+                .map(|note| el("p").class("field-hint").text(note)),
+        )
+        .child(
+            el("pre")
+                .class("payload")
+                .attr("data-testid", "payload-view")
+                .attr("tabindex", "0")
+                .label("Payload")
+                .text(rendered.text),
+        )
+        .child_opt(chart.map(|chart| numeric_chart(&record.topic, &chart)))
+        .into()
 }

@@ -7,9 +7,11 @@ use std::rc::Rc;
 
 use mqtt_core::ProtocolVersion;
 use yew::prelude::*;
+use yew::virtual_dom::AttrValue;
 
 use super::virtual_list::VirtualList;
 use super::{selected, Engine};
+use crate::components::el::{button, el, fragment, input, text};
 use crate::components::result_panel::ResultPanel;
 use crate::playground::log_view::{FilteredPackets, PacketFilter};
 use crate::playground::model::{ClientKey, Direction, PacketRecord};
@@ -66,7 +68,7 @@ pub fn packets_view(props: &PacketsViewProps) -> Html {
             let workspace = engine.0.read();
             let log = &workspace.history().packets;
             let Some(record) = filtered.borrow().index(log, row).and_then(|i| log.get(i)) else {
-                return html! {};
+                return Html::default();
             };
             row_cells(record, workspace.name(record.client), &clock)
         })
@@ -86,47 +88,88 @@ pub fn packets_view(props: &PacketsViewProps) -> Html {
     let on_follow = props
         .on_follow
         .reform(|event: Event| super::checked(&event));
-    let header = html! {
-        <>
-            <span role="columnheader" class="c-time">{ "Time" }</span>
-            <span role="columnheader" class="c-client">{ "Client" }</span>
-            <span role="columnheader" class="c-dir">{ "Direction" }</span>
-            <span role="columnheader" class="c-type">{ "Packet" }</span>
-            <span role="columnheader" class="c-summary">{ "Summary" }</span>
-            <span role="columnheader" class="c-size">{ "Bytes" }</span>
-            <span role="columnheader" class="c-fate">{ "Arrival" }</span>
-        </>
-    };
+    let header = fragment(
+        [
+            ("c-time", "Time"),
+            ("c-client", "Client"),
+            ("c-dir", "Direction"),
+            ("c-type", "Packet"),
+            ("c-summary", "Summary"),
+            ("c-size", "Bytes"),
+            ("c-fate", "Arrival"),
+        ]
+        .map(|(class, label)| {
+            el("span")
+                .attr("role", "columnheader")
+                .class(class)
+                .text(label)
+                .into()
+        }),
+    );
     let count = if rows == total {
         format!("{total} packets")
     } else {
         format!("{rows} of {total} packets")
     };
-    html! {
-        <>
-            <div class="toolbar" role="search" aria-label="Filter packets">
-                <div class="control">
-                    <label for="packet-client">{ "Client" }</label>
-                    <select id="packet-client" onchange={on_client}>
-                        <option value="" selected={props.client.is_none()}>{ "All clients" }</option>
-                        { for props.clients.iter().map(|(key, name)| html! {
-                            <option value={key.to_string()} selected={props.client == Some(*key)}>{ name }</option>
-                        }) }
-                    </select>
-                </div>
-                <label class="check toolbar-check">
-                    <input id="packet-follow" type="checkbox" checked={props.follow} onchange={on_follow} />
-                    { "Follow newest" }
-                </label>
-            </div>
-            <p class="list-count" data-testid="packet-count">{ count }</p>
+    let option = |value: AttrValue, selected: bool, label: AttrValue| {
+        el("option")
+            .value(value)
+            .flag("selected", selected)
+            .text(label)
+    };
+    let clients = el("select")
+        .id("packet-client")
+        .on_change(on_client)
+        .child(option(
+            "".into(),
+            props.client.is_none(),
+            "All clients".into(),
+        ))
+        .children(props.clients.iter().map(|(key, name)| {
+            option(
+                key.to_string().into(),
+                props.client == Some(*key),
+                name.clone().into(),
+            )
+            .into()
+        }));
+    let toolbar = el("div")
+        .class("toolbar")
+        .attr("role", "search")
+        .label("Filter packets")
+        .child(
+            el("div")
+                .class("control")
+                .child(el("label").attr("for", "packet-client").text("Client"))
+                .child(clients),
+        )
+        .child(
+            el("label")
+                .class("check toolbar-check")
+                .child(
+                    input()
+                        .id("packet-follow")
+                        .attr("type", "checkbox")
+                        .checked(props.follow)
+                        .on_change(on_follow),
+                )
+                .text("Follow newest"),
+        );
+    fragment([
+        toolbar.into(),
+        el("p")
+            .class("list-count")
+            .attr("data-testid", "packet-count")
+            .text(count)
+            .into(),
+        html! {
             <VirtualList id="packet-list" label="Packets" class="packet-grid" rows={rows} {header}
                 render={render_row} selected={selected_row} on_select={on_select_row}
                 follow={props.follow} on_follow={props.on_follow.clone()} revision={props.revision}
                 empty="No packets yet: add a client." />
-            { detail(props) }
-        </>
-    }
+        },
+        detail(props),
+    ])
 }
 
 fn row_cells(record: &PacketRecord, client: &str, clock: &Clock) -> Html {
@@ -135,19 +178,37 @@ fn row_cells(record: &PacketRecord, client: &str, clock: &Clock) -> Html {
         Direction::Received => ("←", "from broker"),
     };
     let fate = fate(record);
-    html! {
-        <>
-            <span role="gridcell" class="c-time">{ clock.time_of_day(record.at) }</span>
-            <span role="gridcell" class="c-client">{ client }</span>
-            <span role="gridcell" class={classes!("c-dir", record.direction.word())}>
-                <span aria-hidden="true">{ arrow }</span>{ " " }{ word }
-            </span>
-            <span role="gridcell" class="c-type">{ record.packet_type.name() }</span>
-            <span role="gridcell" class="c-summary" title={record.summary.clone()}>{ &record.summary }</span>
-            <span role="gridcell" class="c-size">{ record.bytes.len() }</span>
-            <span role="gridcell" class={classes!("c-fate", record.lost.map(|_| "lost"))}>{ fate }</span>
-        </>
-    }
+    let cell = || el("span").attr("role", "gridcell");
+    fragment([
+        cell()
+            .class("c-time")
+            .text(clock.time_of_day(record.at))
+            .into(),
+        cell().class("c-client").text(client.to_string()).into(),
+        cell()
+            .class(&classes!("c-dir", record.direction.word()))
+            .child(el("span").attr("aria-hidden", "true").text(arrow))
+            .text(" ")
+            .text(word)
+            .into(),
+        cell()
+            .class("c-type")
+            .text(record.packet_type.name())
+            .into(),
+        cell()
+            .class("c-summary")
+            .attr("title", record.summary.clone())
+            .text(record.summary.clone())
+            .into(),
+        cell()
+            .class("c-size")
+            .text(record.bytes.len().to_string())
+            .into(),
+        cell()
+            .class(&classes!("c-fate", record.lost.map(|_| "lost")))
+            .text(fate)
+            .into(),
+    ])
 }
 
 /// Where the packet is: arrived after so long, lost, in flight, or (a real broker's side) unobserved.
@@ -169,9 +230,10 @@ fn detail(props: &PacketsViewProps) -> Html {
         .selected
         .and_then(|index| workspace.history().packets.get(index))
     else {
-        return html! {
-            <p class="detail-placeholder">{ "Select a packet to see its bytes, field by field." }</p>
-        };
+        return el("p")
+            .class("detail-placeholder")
+            .text("Select a packet to see its bytes, field by field.")
+            .into();
     };
     let version = workspace.version(record.client);
     let bytes = record.bytes.clone();
@@ -185,25 +247,43 @@ fn detail(props: &PacketsViewProps) -> Html {
         Direction::Sent => format!("sent by {who} to the broker"),
         Direction::Received => format!("received by {who} from the broker"),
     };
-    html! {
-        <section class="packet-detail" aria-label="Selected packet" data-testid="packet-detail">
-            <div class="payload-head">
-                <h3 class="detail-title">
-                    { format!("{} · {how} at {}", record.packet_type.name(), props.clock.time_of_day(record.at)) }
-                </h3>
-                <button type="button" onclick={on_inspect}>{ "Open in the Inspector page" }</button>
-            </div>
-            <p class="hint">
-                { format!("Transmission #{} · {} bytes · decoded as MQTT {} (the client's version) · {}",
-                    record.tx, record.bytes.len(), version.edition(), fate(record)) }
-                if let Some(reason) = record.lost { { format!(" · {reason}") } }
-            </p>
-            if record.redacted {
-                <p class="field-hint">{ "The password's bytes are shown as * : passwords are never recorded." }</p>
-            }
-            <PacketInspector key={record.tx.to_string()} {bytes} {version} />
-        </section>
-    }
+    el("section")
+        .class("packet-detail")
+        .label("Selected packet")
+        .attr("data-testid", "packet-detail")
+        .child(
+            el("div")
+                .class("payload-head")
+                .child(el("h3").class("detail-title").text(format!(
+                    "{} · {how} at {}",
+                    record.packet_type.name(),
+                    props.clock.time_of_day(record.at)
+                )))
+                .child(
+                    button()
+                        .on_click(on_inspect)
+                        .text("Open in the Inspector page"),
+                ),
+        )
+        .child(
+            el("p")
+                .class("hint")
+                .text(format!(
+                    "Transmission #{} · {} bytes · decoded as MQTT {} (the client's version) · {}",
+                    record.tx,
+                    record.bytes.len(),
+                    version.edition(),
+                    fate(record)
+                ))
+                .child_opt(record.lost.map(|reason| text(format!(" · {reason}")))),
+        )
+        .child_opt(record.redacted.then(|| {
+            el("p")
+                .class("field-hint")
+                .text("The password's bytes are shown as * : passwords are never recorded.")
+        }))
+        .child(html! { <PacketInspector key={record.tx.to_string()} {bytes} {version} /> })
+        .into()
 }
 
 fn send<T: 'static>(
@@ -244,8 +324,9 @@ fn packet_inspector(props: &PacketInspectorProps) -> Html {
             dispatcher.dispatch(Action::SetCollapsed(index, collapse))
         })
     };
-    html! {
-        <div class="embedded-inspector">
+    el("div")
+        .class("embedded-inspector")
+        .child(html! {
             <ResultPanel
                 parsed={state.parsed.clone()}
                 selected={state.selected.clone()}
@@ -260,6 +341,6 @@ fn packet_inspector(props: &PacketInspectorProps) -> Html {
                 on_pin={send(&dispatcher, Action::Pin)}
                 on_collapse={collapse}
             />
-        </div>
-    }
+        })
+        .into()
 }

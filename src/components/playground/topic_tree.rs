@@ -6,9 +6,11 @@ use mqtt_core::sorted::SortedSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
+use yew::virtual_dom::AttrValue;
 
 use super::chart::{numeric_chart, HEIGHT, WIDTH};
 use super::Engine;
+use crate::components::el::{button, el, fragment};
 use crate::playground::payload::preview;
 use crate::playground::series;
 use crate::services::page;
@@ -99,7 +101,8 @@ pub fn topic_tree_view(props: &TopicTreeProps) -> Html {
         })
     };
 
-    let detail = props.selected.and_then(|index| tree.node(index)).map(|node| {
+    let selected_node = props.selected.and_then(|index| tree.node(index));
+    let detail = selected_node.map(|node| -> Html {
         let topic = node.topic.to_string();
         let chart = workspace
             .topics()
@@ -110,86 +113,167 @@ pub fn topic_tree_view(props: &TopicTreeProps) -> Html {
             let topic = topic.clone();
             Callback::from(move |_: MouseEvent| on_show.emit(topic.clone()))
         };
-        html! {
-            <aside class="topic-detail" aria-label="Selected topic">
-                <h3 class="topic-title"><code>{ if topic.is_empty() { "(empty level)".to_string() } else { topic.clone() } }</code></h3>
-                <dl class="facts">
-                    <div><dt>{ "Messages here" }</dt><dd>{ node.messages }</dd></div>
-                    <div><dt>{ "Including below" }</dt><dd>{ node.total }</dd></div>
-                    <div><dt>{ "Retained" }</dt><dd>{ if node.retained { "yes: the broker keeps the last message for new subscribers" } else { "no" } }</dd></div>
-                </dl>
-                if let Some((payload, _)) = &node.last {
-                    <p class="facts-label">{ "Last value" }</p>
-                    <pre class="payload small">{ preview(payload, 400) }</pre>
-                }
-                if let Some(chart) = chart {
-                    { numeric_chart(&topic, &chart) }
-                }
-                if node.messages > 0 {
-                    <button type="button" onclick={on_show}>{ "Show these messages in the log" }</button>
-                }
-            </aside>
-        }
+        let retained = if node.retained {
+            "yes: the broker keeps the last message for new subscribers"
+        } else {
+            "no"
+        };
+        let fact = |term: &'static str, value: AttrValue| {
+            el("div")
+                .child(el("dt").text(term))
+                .child(el("dd").text(value))
+        };
+        el("aside")
+            .class("topic-detail")
+            .label("Selected topic")
+            .child(
+                el("h3")
+                    .class("topic-title")
+                    .child(el("code").text(if topic.is_empty() {
+                        "(empty level)".to_string()
+                    } else {
+                        topic.clone()
+                    })),
+            )
+            .child(
+                el("dl")
+                    .class("facts")
+                    .child(fact("Messages here", node.messages.to_string().into()))
+                    .child(fact("Including below", node.total.to_string().into()))
+                    .child(fact("Retained", retained.into())),
+            )
+            .child_opt(node.last.as_ref().map(|(payload, _)| {
+                fragment([
+                    el("p").class("facts-label").text("Last value").into(),
+                    el("pre")
+                        .class("payload small")
+                        .text(preview(payload, 400))
+                        .into(),
+                ])
+            }))
+            .child_opt(chart.map(|chart| numeric_chart(&topic, &chart)))
+            .child_opt((node.messages > 0).then(|| {
+                button()
+                    .on_click(on_show)
+                    .text("Show these messages in the log")
+            }))
+            .into()
     });
 
-    html! {
-        <div class="topics-layout">
-            <div class="topic-tree-wrap">
-                if rows.is_empty() {
-                    <p class="empty">{ "No messages received yet. Subscribe a client (e.g. to #) and publish: every topic seen appears here, $SYS included when the broker publishes it." }</p>
-                } else {
-                    <ul class="topic-tree" role="tree" aria-label="Topics received" data-testid="topic-tree" {onkeydown}>
-                        { for rows.iter().map(|&index| {
-                            let Some(node) = tree.node(index) else { return html! {} };
-                            let has_children = !node.children.is_empty();
-                            let open = !props.collapsed.contains(&index);
-                            let (position, size) = tree.position(index);
-                            let selected = props.selected == Some(index);
-                            let on_select = props.on_select.clone();
-                            let onclick = Callback::from(move |_: MouseEvent| on_select.emit(index));
-                            let on_expand = props.on_expand.clone();
-                            let ontoggle = Callback::from(move |event: MouseEvent| {
-                                event.stop_propagation();
-                                on_expand.emit((index, !open));
-                            });
-                            // "$SYS" and the like: broker topics that "#" does not match.
-                            let system = node.depth == 0 && node.segment.starts_with('$');
-                            html! {
-                                <li id={format!("topic-node-{index}")} role="treeitem"
-                                    class={classes!("topic-node", selected.then_some("selected"))}
-                                    aria-level={(node.depth + 1).to_string()}
-                                    aria-setsize={size.to_string()} aria-posinset={position.to_string()}
-                                    aria-expanded={has_children.then_some(if open { "true" } else { "false" })}
-                                    aria-selected={if selected { "true" } else { "false" }}
-                                    tabindex={if tab_stop == Some(index) { "0" } else { "-1" }}
-                                    data-topic={node.topic.to_string()}
-                                    style={format!("--depth: {}", node.depth)} {onclick}>
-                                    <span class="topic-toggle" aria-hidden="true" onclick={ontoggle}>
-                                        { if has_children { if open { "▾" } else { "▸" } } else { "" } }
-                                    </span>
-                                    <span class="topic-name">{ if node.segment.is_empty() { "(empty)" } else { node.segment.as_str() } }</span>
-                                    if let Some((payload, _)) = &node.last {
-                                        <span class="topic-value">{ preview(payload, 60) }</span>
-                                    }
-                                    if system { <span class="badge system" title="broker topics: # does not match them">{ "broker" }</span> }
-                                    if node.retained { <span class="badge retained">{ "retained" }</span> }
-                                    <span class="topic-count" title="messages on this topic and below">
-                                        { if node.total == 1 { "1 msg".to_string() } else { format!("{} msgs", node.total) } }
-                                    </span>
-                                </li>
-                            }
-                        }) }
-                    </ul>
-                    if truncated {
-                        <p class="hint">{ format!("Showing the first {MAX_ROWS} rows; collapse some branches to see the rest.") }</p>
-                    }
-                }
-            </div>
-            if !rows.is_empty() {
-                { detail.unwrap_or_else(|| html! {
-                    <p class="detail-placeholder topic-detail">{ "Select a topic to see its last value, whether it is retained, and a chart of its numbers." }</p>
-                }) }
-            }
-        </div>
-    }
+    let list = if rows.is_empty() {
+        let empty = "No messages received yet. Subscribe a client (e.g. to #) and publish: every topic seen appears here, $SYS included when the broker publishes it.";
+        el("p").class("empty").text(empty).into()
+    } else {
+        let row = |index: usize| -> Html {
+            let Some(node) = tree.node(index) else {
+                return Html::default();
+            };
+            let has_children = !node.children.is_empty();
+            let open = !props.collapsed.contains(&index);
+            let (position, size) = tree.position(index);
+            let selected = props.selected == Some(index);
+            let on_select = props.on_select.clone();
+            let onclick = Callback::from(move |_: MouseEvent| on_select.emit(index));
+            let on_expand = props.on_expand.clone();
+            let ontoggle = Callback::from(move |event: MouseEvent| {
+                event.stop_propagation();
+                on_expand.emit((index, !open));
+            });
+            // "$SYS" and the like: broker topics that "#" does not match.
+            let system = node.depth == 0 && node.segment.starts_with('$');
+            let toggle = match (has_children, open) {
+                (false, _) => "",
+                (true, true) => "▾",
+                (true, false) => "▸",
+            };
+            let name = if node.segment.is_empty() {
+                "(empty)".to_string()
+            } else {
+                node.segment.clone()
+            };
+            let count = if node.total == 1 {
+                "1 msg".to_string()
+            } else {
+                format!("{} msgs", node.total)
+            };
+            let value = node
+                .last
+                .as_ref()
+                .map(|(payload, _)| el("span").class("topic-value").text(preview(payload, 60)));
+            el("li")
+                .id(format!("topic-node-{index}"))
+                .attr("role", "treeitem")
+                .class(&classes!("topic-node", selected.then_some("selected")))
+                .attr("aria-level", (node.depth + 1).to_string())
+                .attr("aria-setsize", size.to_string())
+                .attr("aria-posinset", position.to_string())
+                .attr_opt(
+                    "aria-expanded",
+                    has_children.then_some(if open { "true" } else { "false" }),
+                )
+                .attr("aria-selected", if selected { "true" } else { "false" })
+                .attr("tabindex", if tab_stop == Some(index) { "0" } else { "-1" })
+                .attr("data-topic", node.topic.to_string())
+                .attr("style", format!("--depth: {}", node.depth))
+                .on_click(onclick)
+                .child(
+                    el("span")
+                        .class("topic-toggle")
+                        .attr("aria-hidden", "true")
+                        .on_click(ontoggle)
+                        .text(toggle),
+                )
+                .child(el("span").class("topic-name").text(name))
+                .child_opt(value)
+                .child_opt(system.then(|| {
+                    el("span")
+                        .class("badge system")
+                        .attr("title", "broker topics: # does not match them")
+                        .text("broker")
+                }))
+                .child_opt(
+                    node.retained
+                        .then(|| el("span").class("badge retained").text("retained")),
+                )
+                .child(
+                    el("span")
+                        .class("topic-count")
+                        .attr("title", "messages on this topic and below")
+                        .text(count),
+                )
+                .into()
+        };
+        fragment([
+            el("ul")
+                .class("topic-tree")
+                .attr("role", "tree")
+                .label("Topics received")
+                .attr("data-testid", "topic-tree")
+                .on_keydown(onkeydown)
+                .children(rows.iter().map(|&index| row(index)))
+                .into(),
+            // Like html!'s `if` without `else`: nothing still takes a place.
+            if truncated {
+                let hint = format!(
+                    "Showing the first {MAX_ROWS} rows; collapse some branches to see the rest."
+                );
+                el("p").class("hint").text(hint).into()
+            } else {
+                Html::default()
+            },
+        ])
+    };
+    el("div")
+        .class("topics-layout")
+        .child(el("div").class("topic-tree-wrap").child(list))
+        .child_opt((!rows.is_empty()).then(|| {
+            detail.unwrap_or_else(|| {
+                let placeholder = "Select a topic to see its last value, whether it is retained, and a chart of its numbers.";
+                el("p")
+                    .class("detail-placeholder topic-detail")
+                    .text(placeholder)
+                    .into()
+            })
+        }))
+        .into()
 }

@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::components::el::{button, el};
 use crate::playground_state::TrafficTab;
 use crate::services::page;
 
@@ -58,26 +59,31 @@ pub fn traffic_tabs(
         })
     };
     let (messages, packets, topics) = counts;
-    html! {
-        <div class="tabs" role="tablist" aria-label="Traffic" {onkeydown}>
-            { for TABS.iter().map(|&(tab, _, label)| {
-                let selected = tab == current;
-                let count = match tab {
-                    TrafficTab::Messages => messages,
-                    TrafficTab::Packets => packets,
-                    TrafficTab::Topics => topics,
-                };
-                let on_tab = on_tab.clone();
-                html! {
-                    <button type="button" role="tab" id={tab_id(tab)} aria-controls={panel_id(tab)}
-                        aria-selected={if selected { "true" } else { "false" }}
-                        tabindex={if selected { "0" } else { "-1" }}
-                        class={classes!("tab", selected.then_some("on"))}
-                        onclick={Callback::from(move |_: MouseEvent| on_tab.emit(tab))}>
-                        { label }{ " " }<span class="count">{ count }</span>
-                    </button>
-                }
-            }) }
-        </div>
-    }
+    el("div")
+        .class("tabs")
+        .attr("role", "tablist")
+        .label("Traffic")
+        .on_keydown(onkeydown)
+        .children(TABS.iter().map(|&(tab, _, label)| {
+            let selected = tab == current;
+            let count = match tab {
+                TrafficTab::Messages => messages,
+                TrafficTab::Packets => packets,
+                TrafficTab::Topics => topics,
+            };
+            let on_tab = on_tab.clone();
+            button()
+                .attr("role", "tab")
+                .id(tab_id(tab))
+                .attr("aria-controls", panel_id(tab))
+                .attr("aria-selected", if selected { "true" } else { "false" })
+                .attr("tabindex", if selected { "0" } else { "-1" })
+                .class(&classes!("tab", selected.then_some("on")))
+                .on_click(Callback::from(move |_: MouseEvent| on_tab.emit(tab)))
+                .text(label)
+                .text(" ")
+                .child(el("span").class("count").text(count.to_string()))
+                .into()
+        }))
+        .into()
 }

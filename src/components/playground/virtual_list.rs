@@ -4,11 +4,16 @@
 //! the selection and bring it into view. With `follow` on it keeps the newest row in view; scrolling
 //! up turns following off, scrolling back to the bottom turns it on again.
 
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
+use yew::html::onscroll;
 use yew::prelude::*;
+use yew::virtual_dom::VNode;
 
 use super::scroll_position::use_scroll_position;
+use crate::components::el::el;
 use crate::playground::log_view::{key_target, scroll_to_show, window};
 
 /// Row height in pixels (matches `--row-height` in the stylesheet).
@@ -157,27 +162,52 @@ pub fn virtual_list(props: &VirtualListProps) -> Html {
         .filter(|row| (shown.start..shown.end).contains(row))
         .map(|row| format!("{id}-row-{row}"));
     let spacer = format!("height: {}px", props.rows * ROW_PX);
-    html! {
-        <div id={id.clone()} class={classes!("vlist", props.class.clone())} role="grid"
-            aria-label={props.label.clone()} aria-rowcount={(props.rows + 1).to_string()}
-            aria-activedescendant={active} tabindex="0"
-            ref={scroller} {onscroll} {onclick} {onkeydown}>
-            <div class="vrow vhead" role="row" aria-rowindex="1">{ props.header.clone() }</div>
-            if props.rows == 0 {
-                <p class="vempty">{ props.empty.clone() }</p>
-            }
-            <div class="vspace" style={spacer} role="presentation">
-                { for (shown.start..shown.end).map(|row| {
+    let grid = el("div")
+        .id(id.clone())
+        .class(&classes!("vlist", props.class.clone()))
+        .attr("role", "grid")
+        .label(props.label.clone())
+        .attr("aria-rowcount", (props.rows + 1).to_string())
+        .attr_opt("aria-activedescendant", active)
+        .attr("tabindex", "0")
+        .node_ref(scroller)
+        .on_click(onclick)
+        .on_keydown(onkeydown)
+        .child(
+            el("div")
+                .class("vrow vhead")
+                .attr("role", "row")
+                .attr("aria-rowindex", "1")
+                .child(props.header.clone()),
+        )
+        .child_opt((props.rows == 0).then(|| el("p").class("vempty").text(props.empty.clone())))
+        .child(
+            el("div")
+                .class("vspace")
+                .attr("style", spacer)
+                .attr("role", "presentation")
+                .children((shown.start..shown.end).map(|row| {
                     let selected = props.selected == Some(row);
-                    html! {
-                        <div key={row} id={format!("{id}-row-{row}")} class={classes!("vrow", selected.then_some("selected"))}
-                            role="row" aria-rowindex={(row + 2).to_string()} aria-selected={if selected { "true" } else { "false" }}
-                            data-row={row.to_string()} style={format!("top: {}px", row * ROW_PX)}>
-                            { props.render.emit(row) }
-                        </div>
-                    }
-                }) }
-            </div>
-        </div>
+                    el("div")
+                        .key(row)
+                        .id(format!("{id}-row-{row}"))
+                        .class(&classes!("vrow", selected.then_some("selected")))
+                        .attr("role", "row")
+                        .attr("aria-rowindex", (row + 2).to_string())
+                        .attr("aria-selected", if selected { "true" } else { "false" })
+                        .attr("data-row", row.to_string())
+                        .attr("style", format!("top: {}px", row * ROW_PX))
+                        .child(props.render.emit(row))
+                        .into()
+                })),
+        );
+    with_scroll_listener(grid.into(), onscroll)
+}
+
+/// The element builder has no `scroll` listener: this adds one to an element it built.
+fn with_scroll_listener(mut node: Html, callback: Callback<Event>) -> Html {
+    if let VNode::VTag(tag) = &mut node {
+        Rc::make_mut(tag).add_listener(Rc::new(onscroll::Wrapper::new(callback)));
     }
+    node
 }
