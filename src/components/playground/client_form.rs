@@ -6,6 +6,7 @@ use mqtt_core::ProtocolVersion;
 use yew::prelude::*;
 
 use super::{checked, error_for, input_text, qos_select, selected, text_field, textarea_text};
+use crate::components::el::{button, el, input, textarea};
 use crate::playground::forms::{version_from, ClientForm, FormError};
 use crate::playground_state::ClientEdit;
 
@@ -52,97 +53,269 @@ pub fn add_client_form(props: &AddClientFormProps) -> Html {
     let open_more = error
         .as_ref()
         .is_some_and(|e| !matches!(e.field, "client-name" | "client-id" | "client-form"));
-    html! {
-        <form class="add-client" id="add-client-form" onsubmit={on_submit} aria-labelledby="add-client-heading" novalidate=true>
-            <h3 id="add-client-heading">{ "Add a client" }</h3>
-            <div class="controls">
-                { text_field("client-name", "Name", &form.name, text(ClientEdit::Name),
-                    error_for(error, "client-name"), None, "text", "") }
-                <div class="control narrow">
-                    <label for="client-version">{ "MQTT" }</label>
-                    <select id="client-version" onchange={on_version}>
-                        { for [ProtocolVersion::V311, ProtocolVersion::V5].into_iter().map(|version| html! {
-                            <option value={version.edition()} selected={version == form.version}>{ version.edition() }</option>
-                        }) }
-                    </select>
-                </div>
-            </div>
-            <div class="controls">
-                { text_field("client-id", "Client id", &form.client_id, text(ClientEdit::ClientId),
-                    error_for(error, "client-id"), None, "text", "grow") }
-                <div class="control shrink">
-                    <span class="label-spacer" aria-hidden="true">{ "\u{a0}" }</span>
-                    <button type="button" onclick={on_new_id} aria-label="Generate a new client id" title="Generate a new client id">{ "New id" }</button>
-                </div>
-            </div>
-            <details class="more" open={open_more}>
-                <summary>{ "Connection options" }</summary>
-                <div class="controls">
-                    { text_field("client-username", "User name", &form.username, text(ClientEdit::Username),
-                        error_for(error, "client-username"), None, "text", "") }
-                    { text_field("client-password", "Password", &form.password, text(ClientEdit::Password),
-                        None, Some("kept in memory only; never logged or exported"), "password", "") }
-                </div>
-                <div class="controls">
-                    { text_field("client-keepalive", "Keep alive (s)", &form.keep_alive, text(ClientEdit::KeepAlive),
-                        error_for(error, "client-keepalive"), None, "text", "narrow") }
-                    if v5 {
-                        { text_field("client-expiry", "Session expiry (s)", &form.session_expiry, text(ClientEdit::SessionExpiry),
-                            error_for(error, "client-expiry"), Some("0: the session ends with the connection"), "text", "") }
-                    }
-                </div>
-                <label class="check">
-                    <input id="client-clean" type="checkbox" checked={form.clean_start} onchange={flag(ClientEdit::CleanStart)} />
-                    { if v5 { "Clean start " } else { "Clean session " } }
-                    <span class="hint">{ "off: the broker keeps subscriptions and queues messages while the client is away (needed for Sleep)" }</span>
-                </label>
-                <label class="check">
-                    <input id="client-will" type="checkbox" checked={form.will} onchange={flag(ClientEdit::Will)} />
-                    { "Will " }<span class="hint">{ "published by the broker if the client vanishes without DISCONNECT" }</span>
-                </label>
-                if form.will {
-                    <div class="controls nested">
-                        { text_field("will-topic", "Will topic", &form.will_topic, text(ClientEdit::WillTopic),
-                            error_for(error, "will-topic"), None, "text", "grow") }
-                        { text_field("will-payload", "Will payload", &form.will_payload, text(ClientEdit::WillPayload),
-                            None, None, "text", "") }
-                        { qos_select("will-qos", "Will QoS", form.will_qos, on_will_qos) }
-                        <label class="check">
-                            <input id="will-retain" type="checkbox" checked={form.will_retain} onchange={flag(ClientEdit::WillRetain)} />
-                            { "Retain" }
-                        </label>
-                        if v5 {
-                            { text_field("will-delay", "Will delay (s)", &form.will_delay, text(ClientEdit::WillDelay),
-                                error_for(error, "will-delay"), None, "text", "narrow") }
-                        }
-                    </div>
-                }
-                if v5 {
-                    <fieldset class="v5">
-                        <legend>{ "MQTT 5.0 properties" }</legend>
-                        <div class="controls">
-                            { text_field("client-receive-max", "Receive maximum", &form.receive_maximum, text(ClientEdit::ReceiveMaximum),
-                                error_for(error, "client-receive-max"), Some("QoS 1/2 messages the broker may send unacknowledged"), "text", "") }
-                            { text_field("client-alias-max", "Topic alias maximum", &form.topic_alias_maximum, text(ClientEdit::TopicAliasMaximum),
-                                error_for(error, "client-alias-max"), Some("aliases the broker may use towards us"), "text", "") }
-                        </div>
-                        <div class="control wide">
-                            <label for="client-user-props">{ "User properties " }<span class="hint">{ "name=value, one per line" }</span></label>
-                            <textarea id="client-user-props" rows="2" value={form.user_properties.clone()} oninput={on_user_props}
-                                aria-invalid={error_for(error, "client-user-props").map(|_| "true")} />
-                            if let Some(message) = error_for(error, "client-user-props") {
-                                <p class="field-error">{ message }</p>
-                            }
-                        </div>
-                    </fieldset>
-                }
-            </details>
-            if let Some(message) = general {
-                <p class="field-error" role="alert">{ message }</p>
-            }
-            <div class="buttons">
-                <button type="submit" class="primary" id="add-client">{ "Add and connect" }</button>
-            </div>
-        </form>
-    }
+    // A checkbox inside its label; the label's words follow it.
+    let check = |id: &'static str, on: bool, make: fn(bool) -> ClientEdit| {
+        el("label").class("check").child(
+            input()
+                .id(id)
+                .attr("type", "checkbox")
+                .checked(on)
+                .on_change(flag(make)),
+        )
+    };
+    let versions = el("select")
+        .id("client-version")
+        .on_change(on_version)
+        .children(
+            [ProtocolVersion::V311, ProtocolVersion::V5]
+                .into_iter()
+                .map(|version| {
+                    el("option")
+                        .value(version.edition())
+                        .flag("selected", version == form.version)
+                        .text(version.edition())
+                        .into()
+                }),
+        );
+    let clean_hint = "off: the broker keeps subscriptions and queues messages while the client is away (needed for Sleep)";
+    let will_hint = "published by the broker if the client vanishes without DISCONNECT";
+    let will = form.will.then(|| {
+        el("div")
+            .class("controls nested")
+            .child(text_field(
+                "will-topic",
+                "Will topic",
+                &form.will_topic,
+                text(ClientEdit::WillTopic),
+                error_for(error, "will-topic"),
+                None,
+                "text",
+                "grow",
+            ))
+            .child(text_field(
+                "will-payload",
+                "Will payload",
+                &form.will_payload,
+                text(ClientEdit::WillPayload),
+                None,
+                None,
+                "text",
+                "",
+            ))
+            .child(qos_select(
+                "will-qos",
+                "Will QoS",
+                form.will_qos,
+                on_will_qos,
+            ))
+            .child(check("will-retain", form.will_retain, ClientEdit::WillRetain).text("Retain"))
+            .child_opt(v5.then(|| {
+                text_field(
+                    "will-delay",
+                    "Will delay (s)",
+                    &form.will_delay,
+                    text(ClientEdit::WillDelay),
+                    error_for(error, "will-delay"),
+                    None,
+                    "text",
+                    "narrow",
+                )
+            }))
+    });
+    let v5_properties = v5.then(|| {
+        el("fieldset")
+            .class("v5")
+            .child(el("legend").text("MQTT 5.0 properties"))
+            .child(
+                el("div")
+                    .class("controls")
+                    .child(text_field(
+                        "client-receive-max",
+                        "Receive maximum",
+                        &form.receive_maximum,
+                        text(ClientEdit::ReceiveMaximum),
+                        error_for(error, "client-receive-max"),
+                        Some("QoS 1/2 messages the broker may send unacknowledged"),
+                        "text",
+                        "",
+                    ))
+                    .child(text_field(
+                        "client-alias-max",
+                        "Topic alias maximum",
+                        &form.topic_alias_maximum,
+                        text(ClientEdit::TopicAliasMaximum),
+                        error_for(error, "client-alias-max"),
+                        Some("aliases the broker may use towards us"),
+                        "text",
+                        "",
+                    )),
+            )
+            .child(
+                el("div")
+                    .class("control wide")
+                    .child(
+                        el("label")
+                            .attr("for", "client-user-props")
+                            .text("User properties ")
+                            .child(el("span").class("hint").text("name=value, one per line")),
+                    )
+                    .child(
+                        textarea()
+                            .id("client-user-props")
+                            .attr("rows", "2")
+                            .value(form.user_properties.clone())
+                            .on_input(on_user_props)
+                            .attr_opt(
+                                "aria-invalid",
+                                error_for(error, "client-user-props").map(|_| "true"),
+                            ),
+                    )
+                    .child_opt(
+                        error_for(error, "client-user-props")
+                            .map(|message| el("p").class("field-error").text(message.to_owned())),
+                    ),
+            )
+    });
+    el("form")
+        .class("add-client")
+        .id("add-client-form")
+        .on_submit(on_submit)
+        .attr("aria-labelledby", "add-client-heading")
+        .flag("novalidate", true)
+        .child(el("h3").id("add-client-heading").text("Add a client"))
+        .child(
+            el("div")
+                .class("controls")
+                .child(text_field(
+                    "client-name",
+                    "Name",
+                    &form.name,
+                    text(ClientEdit::Name),
+                    error_for(error, "client-name"),
+                    None,
+                    "text",
+                    "",
+                ))
+                .child(
+                    el("div")
+                        .class("control narrow")
+                        .child(el("label").attr("for", "client-version").text("MQTT"))
+                        .child(versions),
+                ),
+        )
+        .child(
+            el("div")
+                .class("controls")
+                .child(text_field(
+                    "client-id",
+                    "Client id",
+                    &form.client_id,
+                    text(ClientEdit::ClientId),
+                    error_for(error, "client-id"),
+                    None,
+                    "text",
+                    "grow",
+                ))
+                .child(
+                    el("div")
+                        .class("control shrink")
+                        .child(
+                            el("span")
+                                .class("label-spacer")
+                                .attr("aria-hidden", "true")
+                                .text("\u{a0}"),
+                        )
+                        .child(
+                            button()
+                                .on_click(on_new_id)
+                                .label("Generate a new client id")
+                                .attr("title", "Generate a new client id")
+                                .text("New id"),
+                        ),
+                ),
+        )
+        .child(
+            el("details")
+                .class("more")
+                .flag("open", open_more)
+                .child(el("summary").text("Connection options"))
+                .child(
+                    el("div")
+                        .class("controls")
+                        .child(text_field(
+                            "client-username",
+                            "User name",
+                            &form.username,
+                            text(ClientEdit::Username),
+                            error_for(error, "client-username"),
+                            None,
+                            "text",
+                            "",
+                        ))
+                        .child(text_field(
+                            "client-password",
+                            "Password",
+                            &form.password,
+                            text(ClientEdit::Password),
+                            None,
+                            Some("kept in memory only; never logged or exported"),
+                            "password",
+                            "",
+                        )),
+                )
+                .child(
+                    el("div")
+                        .class("controls")
+                        .child(text_field(
+                            "client-keepalive",
+                            "Keep alive (s)",
+                            &form.keep_alive,
+                            text(ClientEdit::KeepAlive),
+                            error_for(error, "client-keepalive"),
+                            None,
+                            "text",
+                            "narrow",
+                        ))
+                        .child_opt(v5.then(|| {
+                            text_field(
+                                "client-expiry",
+                                "Session expiry (s)",
+                                &form.session_expiry,
+                                text(ClientEdit::SessionExpiry),
+                                error_for(error, "client-expiry"),
+                                Some("0: the session ends with the connection"),
+                                "text",
+                                "",
+                            )
+                        })),
+                )
+                .child(
+                    check("client-clean", form.clean_start, ClientEdit::CleanStart)
+                        .text(if v5 { "Clean start " } else { "Clean session " })
+                        .child(el("span").class("hint").text(clean_hint)),
+                )
+                .child(
+                    check("client-will", form.will, ClientEdit::Will)
+                        .text("Will ")
+                        .child(el("span").class("hint").text(will_hint)),
+                )
+                .child_opt(will)
+                .child_opt(v5_properties),
+        )
+        .child_opt(general.map(|message| {
+            el("p")
+                .class("field-error")
+                .attr("role", "alert")
+                .text(message)
+        }))
+        .child(
+            el("div").class("buttons").child(
+                el("button")
+                    .attr("type", "submit")
+                    .class("primary")
+                    .id("add-client")
+                    .text("Add and connect"),
+            ),
+        )
+        .into()
 }

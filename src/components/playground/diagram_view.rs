@@ -10,10 +10,13 @@
 use std::rc::Rc;
 
 use web_sys::Element;
+use yew::html::onscroll;
 use yew::prelude::*;
+use yew::virtual_dom::VNode;
 
 use super::scroll_position::use_scroll_position;
 use super::Engine;
+use crate::components::el::{el, fragment, El};
 use crate::playground::diagram::{scene, Arrow, Fate, MarkView, GUTTER};
 use crate::playground::diagram_svg::{
     cross, fate_class, label_at, mark_text_at, progress, px, tip, Px, HEAD,
@@ -113,48 +116,103 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
     };
     let (width, height) = (view.width, view.height + HEAD);
     if view.lanes.is_empty() {
-        return html! {
-            <div class="diagram-scroll empty" data-testid="diagram">
-                <p class="diagram-empty">
-                    { "No packets yet. Add clients (or the two of the quick start), subscribe and publish: every packet \
-                       appears here as an arrow between a client's lifeline and the broker's. Pause, then step through \
-                       a QoS 2 handshake one packet at a time." }
-                </p>
-            </div>
-        };
+        return el("div")
+            .class("diagram-scroll empty")
+            .attr("data-testid", "diagram")
+            .child(el("p").class("diagram-empty").text(
+                "No packets yet. Add clients (or the two of the quick start), subscribe and publish: every packet \
+                 appears here as an arrow between a client's lifeline and the broker's. Pause, then step through \
+                 a QoS 2 handshake one packet at a time.",
+            ))
+            .into();
     }
-    html! {
-        <div class="diagram-scroll" ref={scroller} {onscroll} tabindex="-1" data-testid="diagram">
-            // The lifelines' names stay on top while the history scrolls under them.
-            <div class="lane-heads" style={format!("width: {}px", Px(width))} aria-hidden="true">
-                { for view.lanes.iter().map(|lane| html! {
-                    <span class={classes!("lane-name", lane.client.is_none().then_some("broker"))}
-                        style={format!("left: {}px", Px(lane.x))}>{ &lane.name }</span>
-                }) }
-            </div>
-            <svg class="diagram" width={px(width)} height={px(height)}
-                role="group" aria-label="Sequence diagram: lifelines of the clients and the broker, one arrow per packet">
-                <defs>
-                    { for ["arrived", "dup", "in-flight"].iter().map(|kind| html! {
-                        <marker id={format!("dg-head-{kind}")} class={classes!("dg-head", *kind)} viewBox="0 0 10 10" refX="10" refY="5"
-                            markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                            <path d="M0 0L10 5L0 10z" />
-                        </marker>
-                    }) }
-                </defs>
-                { for view.lanes.iter().map(|lane| html! {
-                    <line class="lifeline" x1={px(lane.x)} x2={px(lane.x)}
-                        y1={px(HEAD)} y2={px(height)} />
-                }) }
-                <g transform={format!("translate(0 {})", Px(HEAD))}>
-                    { for view.arrows.iter().map(|arrow| arrow_view(arrow, time, props.selected == Some(arrow.index), &props.on_select)) }
-                    { for view.marks.iter().map(mark_view) }
-                    <line class="cursor-line" x1={px(GUTTER)} x2={px(width)}
-                        y1={px(view.cursor_y + 6.0)} y2={px(view.cursor_y + 6.0)} />
-                </g>
-            </svg>
-        </div>
+    // The lifelines' names stay on top while the history scrolls under them.
+    let heads = el("div")
+        .class("lane-heads")
+        .attr("style", format!("width: {}px", Px(width)))
+        .attr("aria-hidden", "true")
+        .children(view.lanes.iter().map(|lane| {
+            el("span")
+                .class(&classes!(
+                    "lane-name",
+                    lane.client.is_none().then_some("broker")
+                ))
+                .attr("style", format!("left: {}px", Px(lane.x)))
+                .text(lane.name.clone())
+                .into()
+        }));
+    let markers = el("defs").children(["arrived", "dup", "in-flight"].iter().map(|kind| {
+        el("marker")
+            .id(format!("dg-head-{kind}"))
+            .class(&classes!("dg-head", *kind))
+            .attr("viewBox", "0 0 10 10")
+            .attr("refX", "10")
+            .attr("refY", "5")
+            .attr("markerWidth", "7")
+            .attr("markerHeight", "7")
+            .attr("orient", "auto-start-reverse")
+            .child(el("path").attr("d", "M0 0L10 5L0 10z"))
+            .into()
+    }));
+    let svg = el("svg")
+        .class("diagram")
+        .attr("width", px(width))
+        .attr("height", px(height))
+        .attr("role", "group")
+        .label("Sequence diagram: lifelines of the clients and the broker, one arrow per packet")
+        .child(markers)
+        .children(
+            view.lanes
+                .iter()
+                .map(|lane| line("lifeline", (lane.x, HEAD), (lane.x, height)).into()),
+        )
+        .child(
+            el("g")
+                .attr("transform", format!("translate(0 {})", Px(HEAD)))
+                .children(view.arrows.iter().map(|arrow| {
+                    arrow_view(
+                        arrow,
+                        time,
+                        props.selected == Some(arrow.index),
+                        &props.on_select,
+                    )
+                }))
+                .children(view.marks.iter().map(mark_view))
+                .child(line(
+                    "cursor-line",
+                    (GUTTER, view.cursor_y + 6.0),
+                    (width, view.cursor_y + 6.0),
+                )),
+        );
+    with_scroll(
+        el("div")
+            .class("diagram-scroll")
+            .node_ref(scroller)
+            .attr("tabindex", "-1")
+            .attr("data-testid", "diagram")
+            .child(heads)
+            .child(svg),
+        onscroll,
+    )
+}
+
+/// The element with a `scroll` listener, which the builder does not offer: added to the built tag.
+fn with_scroll(element: El, onscroll: Callback<Event>) -> Html {
+    let mut node: Html = element.into();
+    if let VNode::VTag(tag) = &mut node {
+        Rc::make_mut(tag).add_listener(Rc::new(onscroll::Wrapper::new(onscroll)));
     }
+    node
+}
+
+/// A `<line>` from `(x1, y1)` to `(x2, y2)`.
+fn line(class: &'static str, (x1, y1): (f32, f32), (x2, y2): (f32, f32)) -> El {
+    el("line")
+        .class(class)
+        .attr("x1", px(x1))
+        .attr("y1", px(y1))
+        .attr("x2", px(x2))
+        .attr("y2", px(y2))
 }
 
 /// One packet: its line (dashed and growing while in flight), its arrowhead or cross, its label and
@@ -193,44 +251,81 @@ fn arrow_view(arrow: &Arrow, time: f64, selected: bool, on_select: &Callback<u64
         arrow.dup.then_some("dup"),
         selected.then_some("selected")
     );
-    html! {
-        <g {class} role="button" tabindex="0" aria-label={arrow.text.clone()}
-            data-index={index.to_string()} data-label={arrow.label.clone()} data-fate={fate_class(arrow.fate)}
-            {onclick} {onkeydown}>
-            <title>{ &arrow.text }</title>
-            if arrow.fate == Fate::InFlight {
-                <line class="ghost" x1={px(arrow.x1)} y1={px(arrow.y1)}
-                    x2={px(arrow.x2)} y2={px(arrow.y2)} />
-            }
-            <line class="hit" x1={px(arrow.x1)} y1={px(arrow.y1)} x2={px(tx)} y2={px(ty)} />
-            <line class="shaft" x1={px(arrow.x1)} y1={px(arrow.y1)} x2={px(tx)} y2={px(ty)}
-                marker-end={head} />
-            if arrow.fate == Fate::Lost {
-                { for cross(tx, ty).iter().map(|&(x1, y1, x2, y2)| html! {
-                    <line class="cross" x1={px(x1)} y1={px(y1)} x2={px(x2)} y2={px(y2)} />
-                }) }
-            }
-            if arrow.fate == Fate::InFlight {
-                <circle class="packet-dot" cx={px(tx)} cy={px(ty)} r="4" />
-            }
-            <text class="arrow-label" x={px(lx)} y={px(ly)} text-anchor="middle"
-                transform={format!("rotate({} {} {})", Px(angle), Px(lx), Px(ly))}>
-                { &arrow.label }
-                if arrow.fate == Fate::Lost { <tspan class="lost-word">{ " ✕ lost" }</tspan> }
-                if arrow.dup && !arrow.label.contains("DUP") { <tspan class="dup-word">{ " (copy)" }</tspan> }
-            </text>
-            <text class="arrow-time" x="4" y={px(arrow.y + 3.0)}>{ &arrow.time }</text>
-        </g>
-    }
+    let (in_flight, lost) = (arrow.fate == Fate::InFlight, arrow.fate == Fate::Lost);
+    let from = (arrow.x1, arrow.y1);
+    el("g")
+        .class(&class)
+        .attr("role", "button")
+        .attr("tabindex", "0")
+        .label(arrow.text.clone())
+        .attr("data-index", index.to_string())
+        .attr("data-label", arrow.label.clone())
+        .attr("data-fate", fate_class(arrow.fate))
+        .on_click(onclick)
+        .on_keydown(onkeydown)
+        .child(el("title").text(arrow.text.clone()))
+        .child_opt(in_flight.then(|| line("ghost", from, (arrow.x2, arrow.y2))))
+        .child(line("hit", from, (tx, ty)))
+        .child(line("shaft", from, (tx, ty)).attr_opt("marker-end", head))
+        .child_opt(lost.then(|| {
+            fragment(
+                cross(tx, ty)
+                    .iter()
+                    .map(|&(x1, y1, x2, y2)| line("cross", (x1, y1), (x2, y2)).into()),
+            )
+        }))
+        .child_opt(in_flight.then(|| {
+            el("circle")
+                .class("packet-dot")
+                .attr("cx", px(tx))
+                .attr("cy", px(ty))
+                .attr("r", "4")
+        }))
+        .child(
+            el("text")
+                .class("arrow-label")
+                .attr("x", px(lx))
+                .attr("y", px(ly))
+                .attr("text-anchor", "middle")
+                .attr(
+                    "transform",
+                    format!("rotate({} {} {})", Px(angle), Px(lx), Px(ly)),
+                )
+                .text(arrow.label.clone())
+                .child_opt(lost.then(|| el("tspan").class("lost-word").text(" ✕ lost")))
+                .child_opt(
+                    (arrow.dup && !arrow.label.contains("DUP"))
+                        .then(|| el("tspan").class("dup-word").text(" (copy)")),
+                ),
+        )
+        .child(
+            el("text")
+                .class("arrow-time")
+                .attr("x", "4")
+                .attr("y", px(arrow.y + 3.0))
+                .text(arrow.time.clone()),
+        )
+        .into()
 }
 
 /// A mark on a lifeline: a dot and its words, towards the outside.
 fn mark_view(mark: &MarkView) -> Html {
     let (x, anchor) = mark_text_at(mark);
-    html! {
-        <g class={classes!("mark", mark.class)} data-mark={mark.class}>
-            <circle cx={px(mark.x)} cy={px(mark.y)} r="4.5" />
-            <text x={px(x)} y={px(mark.y + 4.0)} text-anchor={anchor}>{ &mark.text }</text>
-        </g>
-    }
+    el("g")
+        .class(&classes!("mark", mark.class))
+        .attr("data-mark", mark.class)
+        .child(
+            el("circle")
+                .attr("cx", px(mark.x))
+                .attr("cy", px(mark.y))
+                .attr("r", "4.5"),
+        )
+        .child(
+            el("text")
+                .attr("x", px(x))
+                .attr("y", px(mark.y + 4.0))
+                .attr("text-anchor", anchor)
+                .text(mark.text.clone()),
+        )
+        .into()
 }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::components::el::{el, input};
 use crate::playground::forms::FormError;
 use crate::services::driver::Driver;
 
@@ -88,34 +89,57 @@ pub fn text_field(
         (false, true) => Some(format!("{id}-hint")),
         _ => None,
     };
-    html! {
-        <div class={classes!("control", class)}>
-            <label for={id}>{ label }</label>
-            <input {id} type={kind} value={value.to_string()} {oninput}
-                autocomplete="off" autocapitalize="off" spellcheck="false"
-                aria-invalid={error.map(|_| "true")}
-                aria-describedby={described} />
-            if let Some(message) = error {
-                <p class="field-error" id={format!("{id}-error")}>
-                    <span aria-hidden="true">{ "✕ " }</span>{ message }
-                </p>
-            } else if let Some(hint) = hint {
-                <p class="field-hint" id={format!("{id}-hint")}>{ hint }</p>
-            }
-        </div>
-    }
+    let note = match (error, hint) {
+        (Some(message), _) => Some(
+            el("p")
+                .class("field-error")
+                .id(format!("{id}-error"))
+                .child(el("span").attr("aria-hidden", "true").text("✕ "))
+                .text(message.to_owned()),
+        ),
+        (None, Some(hint)) => Some(
+            el("p")
+                .class("field-hint")
+                .id(format!("{id}-hint"))
+                .text(hint.to_owned()),
+        ),
+        (None, None) => None,
+    };
+    el("div")
+        .class(&classes!("control", class))
+        .child(el("label").attr("for", id).text(label.to_owned()))
+        .child(
+            input()
+                .id(id)
+                .attr("type", kind)
+                .value(value.to_owned())
+                .on_input(oninput)
+                .attr("autocomplete", "off")
+                .attr("autocapitalize", "off")
+                .attr("spellcheck", "false")
+                .attr_opt("aria-invalid", error.map(|_| "true"))
+                .attr_opt("aria-describedby", described),
+        )
+        .child_opt(note)
+        .into()
 }
 
 /// A QoS `<select>`.
 pub fn qos_select(id: &'static str, label: &str, value: u8, onchange: Callback<Event>) -> Html {
-    html! {
-        <div class="control narrow">
-            <label for={id}>{ label }</label>
-            <select {id} {onchange}>
-                { for (0..=2u8).map(|qos| html! {
-                    <option value={qos.to_string()} selected={qos == value}>{ format!("QoS {qos}") }</option>
-                }) }
-            </select>
-        </div>
-    }
+    el("div")
+        .class("control narrow")
+        .child(el("label").attr("for", id).text(label.to_owned()))
+        .child(
+            el("select")
+                .id(id)
+                .on_change(onchange)
+                .children((0..=2u8).map(|qos| {
+                    el("option")
+                        .value(qos.to_string())
+                        .flag("selected", qos == value)
+                        .text(format!("QoS {qos}"))
+                        .into()
+                })),
+        )
+        .into()
 }

@@ -19,6 +19,7 @@ use super::subscribe_form::{subscribe_panel, SubscribePanelProps};
 use super::topic_tree::{topic_tree_view, TopicTreeProps};
 use super::traffic::{panel_id, tab_id, traffic_tabs};
 use super::Engine;
+use crate::components::el::{button, el};
 use crate::playground::config::{ClientConfig, SubscribeRequest, WillConfig};
 use crate::playground::export;
 use crate::playground::forms::FormError;
@@ -529,55 +530,105 @@ pub fn playground_page(props: &PlaygroundPageProps) -> Html {
         on_submit: on_subscribe,
     });
     let no_clients = cards.is_empty();
-    html! {
-        <main class="playground" id="playground">
-            <div class="pg-side">
-                { broker }
-                <section class="card clients-card" aria-labelledby="clients-heading">
-                    <h2 id="clients-heading">{ "Clients " }<span class="count">{ cards.len() }</span></h2>
-                    if no_clients {
-                        <div class="empty-state">
-                            <p>{ "No clients yet. Add your own below, or start with two: a kitchen sensor that publishes \
-                                  (with a will) and a dashboard subscribed to home/#." }</p>
-                            <button type="button" class="primary" id="quick-start" onclick={on_quick_start}>
-                                { "Add esp32-kitchen and dashboard" }
-                            </button>
-                        </div>
-                    } else {
-                        <ul class="client-list">
-                            { for cards.iter().map(|client| client_card(client, &on_command, &on_unsubscribe)) }
-                        </ul>
-                    }
-                    { add_form }
-                </section>
-                if !notices.is_empty() {
-                    <section class="card events-card" aria-labelledby="events-heading">
-                        <h2 id="events-heading">{ "Recent events" }</h2>
-                        <ol class="events" data-testid="events">
-                            { for notices.into_iter().rev().map(|(time, text, icon, class)| html! {
-                                <li class={class}>
-                                    <span class="event-icon" aria-hidden="true">{ icon }</span>
-                                    <time>{ time }</time>{ " " }<span>{ text }</span>
-                                </li>
-                            }) }
-                        </ol>
-                    </section>
-                }
-            </div>
-            <div class="pg-main">
-                <DiagramCard state={state.clone()} engine={engine.clone()} />
-                <div class="pg-forms">
-                    { publish }
-                    { subscribe }
-                </div>
-                <p class="pg-status" role="status" aria-live="polite" data-testid="status">{ &state.status }</p>
-                <section class="card traffic-card" aria-label="Traffic">
-                    { traffic_tabs(tab, (message_count, packet_count, topic_count), &send(state, PgAction::SetTab)) }
-                    <div class="tab-panel" role="tabpanel" id={panel_id(tab)} aria-labelledby={tab_id(tab)}>
-                        { panel }
-                    </div>
-                </section>
-            </div>
-        </main>
-    }
+    let clients = if no_clients {
+        el("div")
+            .class("empty-state")
+            .child(el("p").text(
+                "No clients yet. Add your own below, or start with two: a kitchen sensor that publishes \
+                 (with a will) and a dashboard subscribed to home/#.",
+            ))
+            .child(
+                button()
+                    .class("primary")
+                    .id("quick-start")
+                    .on_click(on_quick_start)
+                    .text("Add esp32-kitchen and dashboard"),
+            )
+    } else {
+        el("ul").class("client-list").children(
+            cards
+                .iter()
+                .map(|client| client_card(client, &on_command, &on_unsubscribe)),
+        )
+    };
+    let events = (!notices.is_empty()).then(|| {
+        el("section")
+            .class("card events-card")
+            .attr("aria-labelledby", "events-heading")
+            .child(el("h2").id("events-heading").text("Recent events"))
+            .child(
+                el("ol")
+                    .class("events")
+                    .attr("data-testid", "events")
+                    .children(notices.into_iter().rev().map(|(time, text, icon, class)| {
+                        el("li")
+                            .class(class)
+                            .child(
+                                el("span")
+                                    .class("event-icon")
+                                    .attr("aria-hidden", "true")
+                                    .text(icon),
+                            )
+                            .child(el("time").text(time))
+                            .text(" ")
+                            .child(el("span").text(text))
+                            .into()
+                    })),
+            )
+    });
+    el("main")
+        .class("playground")
+        .id("playground")
+        .child(
+            el("div")
+                .class("pg-side")
+                .child(broker)
+                .child(
+                    el("section")
+                        .class("card clients-card")
+                        .attr("aria-labelledby", "clients-heading")
+                        .child(
+                            el("h2")
+                                .id("clients-heading")
+                                .text("Clients ")
+                                .child(el("span").class("count").text(cards.len().to_string())),
+                        )
+                        .child(clients)
+                        .child(add_form),
+                )
+                .child_opt(events),
+        )
+        .child(
+            el("div")
+                .class("pg-main")
+                .child(html! { <DiagramCard state={state.clone()} engine={engine.clone()} /> })
+                .child(el("div").class("pg-forms").child(publish).child(subscribe))
+                .child(
+                    el("p")
+                        .class("pg-status")
+                        .attr("role", "status")
+                        .attr("aria-live", "polite")
+                        .attr("data-testid", "status")
+                        .text(state.status.clone()),
+                )
+                .child(
+                    el("section")
+                        .class("card traffic-card")
+                        .label("Traffic")
+                        .child(traffic_tabs(
+                            tab,
+                            (message_count, packet_count, topic_count),
+                            &send(state, PgAction::SetTab),
+                        ))
+                        .child(
+                            el("div")
+                                .class("tab-panel")
+                                .attr("role", "tabpanel")
+                                .id(panel_id(tab))
+                                .attr("aria-labelledby", tab_id(tab))
+                                .child(panel),
+                        ),
+                ),
+        )
+        .into()
 }

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::{checked, error_for, input_text, qos_select, selected, text_field, textarea_text};
+use crate::components::el::{el, input, textarea};
 use crate::playground::forms::{FormError, PublishForm};
 use crate::playground::model::ClientKey;
 use crate::playground_state::PublishEdit;
@@ -26,21 +27,36 @@ pub fn client_select(
             on_change.emit(key);
         }
     });
-    html! {
-        <div class="control">
-            <label for={id}>{ label }</label>
-            <select {id} {onchange} disabled={clients.is_empty()}>
-                if chosen.is_none() {
-                    <option value="" selected=true disabled=true>{ if clients.is_empty() { "no clients yet" } else { "choose a client" } }</option>
-                }
-                { for clients.iter().map(|(key, name, _, connected)| html! {
-                    <option value={key.to_string()} selected={chosen == Some(*key)}>
-                        { name }{ if *connected { "" } else { " (not connected)" } }
-                    </option>
-                }) }
-            </select>
-        </div>
-    }
+    let prompt = chosen.is_none().then(|| {
+        el("option")
+            .value("")
+            .flag("selected", true)
+            .flag("disabled", true)
+            .text(if clients.is_empty() {
+                "no clients yet"
+            } else {
+                "choose a client"
+            })
+    });
+    el("div")
+        .class("control")
+        .child(el("label").attr("for", id).text(label.to_owned()))
+        .child(
+            el("select")
+                .id(id)
+                .on_change(onchange)
+                .flag("disabled", clients.is_empty())
+                .child_opt(prompt)
+                .children(clients.iter().map(|(key, name, _, connected)| {
+                    el("option")
+                        .value(key.to_string())
+                        .flag("selected", chosen == Some(*key))
+                        .text(name.clone())
+                        .text(if *connected { "" } else { " (not connected)" })
+                        .into()
+                })),
+        )
+        .into()
 }
 
 /// What it shows and reports.
@@ -96,52 +112,153 @@ pub fn publish_panel(props: &PublishPanelProps) -> Html {
         .as_ref()
         .filter(|e| e.field == "publish-form")
         .map(|e| e.message.clone());
-    html! {
-        <section class="card publish-card" aria-labelledby="publish-heading">
-            <h2 id="publish-heading">{ "Publish" }</h2>
-            <form id="publish-form" onsubmit={on_submit} novalidate=true>
-                <div class="controls">
-                    { client_select("publish-client", "From", &props.clients, props.client, props.on_client.clone()) }
-                    { qos_select("publish-qos", "QoS", form.qos, on_qos) }
-                    <label class="check inline-check">
-                        <input id="publish-retain" type="checkbox" checked={form.retain} onchange={on_retain} />
-                        { "Retain" }
-                    </label>
-                </div>
-                { text_field("publish-topic", "Topic", &form.topic, text(PublishEdit::Topic),
-                    error_for(error, "publish-topic"), None, "text", "wide") }
-                <div class="control wide">
-                    <label for="publish-payload">{ "Payload " }<span class="hint">{ "UTF-8 text · Ctrl+Enter publishes" }</span></label>
-                    <textarea id="publish-payload" rows="2" value={form.payload.clone()} oninput={on_payload}
-                        onkeydown={on_payload_key} spellcheck="false" />
-                </div>
-                if v5 {
-                    <details class="more" open={error.as_ref().is_some_and(|e| e.field != "publish-topic" && e.field != "publish-form")}>
-                        <summary>{ "MQTT 5.0 properties" }</summary>
-                        <div class="controls">
-                            { text_field("publish-expiry", "Message expiry (s)", &form.expiry, text(PublishEdit::Expiry),
-                                error_for(error, "publish-expiry"), None, "text", "") }
-                            { text_field("publish-content-type", "Content type", &form.content_type, text(PublishEdit::ContentType),
-                                None, None, "text", "") }
-                        </div>
-                        { text_field("publish-response", "Response topic", &form.response_topic, text(PublishEdit::ResponseTopic),
-                            error_for(error, "publish-response"), None, "text", "wide") }
-                        <div class="control wide">
-                            <label for="publish-user-props">{ "User properties " }<span class="hint">{ "name=value, one per line" }</span></label>
-                            <textarea id="publish-user-props" rows="2" value={form.user_properties.clone()} oninput={on_user_props} />
-                            if let Some(message) = error_for(error, "publish-user-props") {
-                                <p class="field-error">{ message }</p>
-                            }
-                        </div>
-                    </details>
-                }
-                if let Some(message) = general {
-                    <p class="field-error" role="alert">{ message }</p>
-                }
-                <div class="buttons">
-                    <button type="submit" class="primary" id="publish-button" disabled={props.client.is_none()}>{ "Publish" }</button>
-                </div>
-            </form>
-        </section>
-    }
+    let open_more = error
+        .as_ref()
+        .is_some_and(|e| e.field != "publish-topic" && e.field != "publish-form");
+    let more = v5.then(|| {
+        el("details")
+            .class("more")
+            .flag("open", open_more)
+            .child(el("summary").text("MQTT 5.0 properties"))
+            .child(
+                el("div")
+                    .class("controls")
+                    .child(text_field(
+                        "publish-expiry",
+                        "Message expiry (s)",
+                        &form.expiry,
+                        text(PublishEdit::Expiry),
+                        error_for(error, "publish-expiry"),
+                        None,
+                        "text",
+                        "",
+                    ))
+                    .child(text_field(
+                        "publish-content-type",
+                        "Content type",
+                        &form.content_type,
+                        text(PublishEdit::ContentType),
+                        None,
+                        None,
+                        "text",
+                        "",
+                    )),
+            )
+            .child(text_field(
+                "publish-response",
+                "Response topic",
+                &form.response_topic,
+                text(PublishEdit::ResponseTopic),
+                error_for(error, "publish-response"),
+                None,
+                "text",
+                "wide",
+            ))
+            .child(
+                el("div")
+                    .class("control wide")
+                    .child(
+                        el("label")
+                            .attr("for", "publish-user-props")
+                            .text("User properties ")
+                            .child(el("span").class("hint").text("name=value, one per line")),
+                    )
+                    .child(
+                        textarea()
+                            .id("publish-user-props")
+                            .attr("rows", "2")
+                            .value(form.user_properties.clone())
+                            .on_input(on_user_props),
+                    )
+                    .child_opt(
+                        error_for(error, "publish-user-props")
+                            .map(|message| el("p").class("field-error").text(message.to_owned())),
+                    ),
+            )
+    });
+    el("section")
+        .class("card publish-card")
+        .attr("aria-labelledby", "publish-heading")
+        .child(el("h2").id("publish-heading").text("Publish"))
+        .child(
+            el("form")
+                .id("publish-form")
+                .on_submit(on_submit)
+                .flag("novalidate", true)
+                .child(
+                    el("div")
+                        .class("controls")
+                        .child(client_select(
+                            "publish-client",
+                            "From",
+                            &props.clients,
+                            props.client,
+                            props.on_client.clone(),
+                        ))
+                        .child(qos_select("publish-qos", "QoS", form.qos, on_qos))
+                        .child(
+                            el("label")
+                                .class("check inline-check")
+                                .child(
+                                    input()
+                                        .id("publish-retain")
+                                        .attr("type", "checkbox")
+                                        .checked(form.retain)
+                                        .on_change(on_retain),
+                                )
+                                .text("Retain"),
+                        ),
+                )
+                .child(text_field(
+                    "publish-topic",
+                    "Topic",
+                    &form.topic,
+                    text(PublishEdit::Topic),
+                    error_for(error, "publish-topic"),
+                    None,
+                    "text",
+                    "wide",
+                ))
+                .child(
+                    el("div")
+                        .class("control wide")
+                        .child(
+                            el("label")
+                                .attr("for", "publish-payload")
+                                .text("Payload ")
+                                .child(
+                                    el("span")
+                                        .class("hint")
+                                        .text("UTF-8 text · Ctrl+Enter publishes"),
+                                ),
+                        )
+                        .child(
+                            textarea()
+                                .id("publish-payload")
+                                .attr("rows", "2")
+                                .value(form.payload.clone())
+                                .on_input(on_payload)
+                                .on_keydown(on_payload_key)
+                                .attr("spellcheck", "false"),
+                        ),
+                )
+                .child_opt(more)
+                .child_opt(general.map(|message| {
+                    el("p")
+                        .class("field-error")
+                        .attr("role", "alert")
+                        .text(message)
+                }))
+                .child(
+                    el("div").class("buttons").child(
+                        el("button")
+                            .attr("type", "submit")
+                            .class("primary")
+                            .id("publish-button")
+                            .flag("disabled", props.client.is_none())
+                            .text("Publish"),
+                    ),
+                ),
+        )
+        .into()
 }

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::publish_form::{client_select, ClientChoice};
 use super::{checked, error_for, input_text, qos_select, selected, text_field};
+use crate::components::el::{button, el, input};
 use crate::playground::forms::{FormError, SubscribeForm};
 use crate::playground::model::ClientKey;
 use crate::playground::traced::TRACE_FILTER;
@@ -61,51 +62,130 @@ pub fn subscribe_panel(props: &SubscribePanelProps) -> Html {
         .as_ref()
         .filter(|e| e.field == "subscribe-form")
         .map(|e| e.message.clone());
-    html! {
-        <section class="card subscribe-card" aria-labelledby="subscribe-heading">
-            <h2 id="subscribe-heading">{ "Subscribe" }</h2>
-            <form id="subscribe-form" onsubmit={on_submit} novalidate=true>
-                <div class="controls">
-                    { client_select("subscribe-client", "Client", &props.clients, props.client, props.on_client.clone()) }
-                    { qos_select("subscribe-qos", "Maximum QoS", form.qos, on_qos) }
-                </div>
-                { text_field("subscribe-filter", "Topic filter", &form.filter, on_filter,
-                    error_for(error, "subscribe-filter"), Some("+ matches one level, # everything below; $SYS/# shows a broker's statistics"), "text", "wide") }
-                <p class="hint trace-preset">
-                    <button type="button" class="link-button" id="subscribe-trace-preset" onclick={on_trace_preset}>
-                        { "Watch traced devices" }
-                    </button>
-                    { " fills in " }<code>{ TRACE_FILTER }</code>
-                    { ": a board running mqtt-client with the trace on (MQTT_TRACE=1) then gets a lifeline of its own in the diagram." }
-                </p>
-                if v5 {
-                    <details class="more">
-                        <summary>{ "MQTT 5.0 options" }</summary>
-                        <label class="check">
-                            <input id="subscribe-no-local" type="checkbox" checked={form.no_local} onchange={on_no_local} />
-                            { "No local " }<span class="hint">{ "don't send me my own messages" }</span>
-                        </label>
-                        <label class="check">
-                            <input id="subscribe-rap" type="checkbox" checked={form.retain_as_published} onchange={on_rap} />
-                            { "Retain as published " }<span class="hint">{ "keep the publisher's RETAIN flag" }</span>
-                        </label>
-                        <div class="control">
-                            <label for="subscribe-rh">{ "Retained messages" }</label>
-                            <select id="subscribe-rh" onchange={on_rh}>
-                                <option value="0" selected={form.retain_handling == 0}>{ "send when subscribing" }</option>
-                                <option value="1" selected={form.retain_handling == 1}>{ "send only for a new subscription" }</option>
-                                <option value="2" selected={form.retain_handling == 2}>{ "never send" }</option>
-                            </select>
-                        </div>
-                    </details>
-                }
-                if let Some(message) = general {
-                    <p class="field-error" role="alert">{ message }</p>
-                }
-                <div class="buttons">
-                    <button type="submit" class="primary" id="subscribe-button" disabled={props.client.is_none()}>{ "Subscribe" }</button>
-                </div>
-            </form>
-        </section>
-    }
+    let filter_hint = "+ matches one level, # everything below; $SYS/# shows a broker's statistics";
+    let preset_note = ": a board running mqtt-client with the trace on (MQTT_TRACE=1) then gets a lifeline of its own in the diagram.";
+    // A checkbox inside its label, then the label's words and a hint.
+    let check = |id: &'static str,
+                 on: bool,
+                 onchange: Callback<Event>,
+                 label: &'static str,
+                 hint: &'static str| {
+        el("label")
+            .class("check")
+            .child(
+                input()
+                    .id(id)
+                    .attr("type", "checkbox")
+                    .checked(on)
+                    .on_change(onchange),
+            )
+            .text(label)
+            .child(el("span").class("hint").text(hint))
+    };
+    let retain_handling = |value: u8, label: &'static str| {
+        el("option")
+            .value(value.to_string())
+            .flag("selected", form.retain_handling == value)
+            .text(label)
+    };
+    let more = v5.then(|| {
+        el("details")
+            .class("more")
+            .child(el("summary").text("MQTT 5.0 options"))
+            .child(check(
+                "subscribe-no-local",
+                form.no_local,
+                on_no_local,
+                "No local ",
+                "don't send me my own messages",
+            ))
+            .child(check(
+                "subscribe-rap",
+                form.retain_as_published,
+                on_rap,
+                "Retain as published ",
+                "keep the publisher's RETAIN flag",
+            ))
+            .child(
+                el("div")
+                    .class("control")
+                    .child(
+                        el("label")
+                            .attr("for", "subscribe-rh")
+                            .text("Retained messages"),
+                    )
+                    .child(
+                        el("select")
+                            .id("subscribe-rh")
+                            .on_change(on_rh)
+                            .child(retain_handling(0, "send when subscribing"))
+                            .child(retain_handling(1, "send only for a new subscription"))
+                            .child(retain_handling(2, "never send")),
+                    ),
+            )
+    });
+    el("section")
+        .class("card subscribe-card")
+        .attr("aria-labelledby", "subscribe-heading")
+        .child(el("h2").id("subscribe-heading").text("Subscribe"))
+        .child(
+            el("form")
+                .id("subscribe-form")
+                .on_submit(on_submit)
+                .flag("novalidate", true)
+                .child(
+                    el("div")
+                        .class("controls")
+                        .child(client_select(
+                            "subscribe-client",
+                            "Client",
+                            &props.clients,
+                            props.client,
+                            props.on_client.clone(),
+                        ))
+                        .child(qos_select("subscribe-qos", "Maximum QoS", form.qos, on_qos)),
+                )
+                .child(text_field(
+                    "subscribe-filter",
+                    "Topic filter",
+                    &form.filter,
+                    on_filter,
+                    error_for(error, "subscribe-filter"),
+                    Some(filter_hint),
+                    "text",
+                    "wide",
+                ))
+                .child(
+                    el("p")
+                        .class("hint trace-preset")
+                        .child(
+                            button()
+                                .class("link-button")
+                                .id("subscribe-trace-preset")
+                                .on_click(on_trace_preset)
+                                .text("Watch traced devices"),
+                        )
+                        .text(" fills in ")
+                        .child(el("code").text(TRACE_FILTER))
+                        .text(preset_note),
+                )
+                .child_opt(more)
+                .child_opt(general.map(|message| {
+                    el("p")
+                        .class("field-error")
+                        .attr("role", "alert")
+                        .text(message)
+                }))
+                .child(
+                    el("div").class("buttons").child(
+                        el("button")
+                            .attr("type", "submit")
+                            .class("primary")
+                            .id("subscribe-button")
+                            .flag("disabled", props.client.is_none())
+                            .text("Subscribe"),
+                    ),
+                ),
+        )
+        .into()
 }
