@@ -7,6 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::builder_form::BuilderFormView;
+use crate::components::el::{el, fragment};
 use crate::components::input_panel::InputPanel;
 use crate::components::page_header::{page_header, Page};
 use crate::components::playground::page::PlaygroundPage;
@@ -179,8 +180,9 @@ pub fn app() -> Html {
         },
         Page::Inspector => {
             let state = &inspector;
-            html! {
-                <main class="layout">
+            el("main")
+                .class("layout")
+                .child(html! {
                     <InputPanel
                         samples={state.samples.clone()}
                         sample_id={state.sample_id}
@@ -191,6 +193,8 @@ pub fn app() -> Html {
                         on_sample={handlers.pick_sample.clone()}
                         on_version={handlers.set_version.clone()}
                     />
+                })
+                .child(html! {
                     <ResultPanel
                         parsed={state.parsed.clone()}
                         selected={state.selected.clone()}
@@ -205,6 +209,8 @@ pub fn app() -> Html {
                         on_pin={handlers.pin.clone()}
                         on_collapse={handlers.collapse.clone()}
                     />
+                })
+                .child(html! {
                     <BuilderFormView
                         form={state.builder.clone()}
                         version={state.version}
@@ -214,17 +220,24 @@ pub fn app() -> Html {
                         on_inspect={handlers.inspect_built.clone()}
                         on_copy={handlers.copy.clone()}
                     />
-                </main>
-            }
+                })
+                .into()
         }
     };
-    html! {
-        <>
-            <a class="skip-link" href={if *current == Page::Playground { "#playground" } else { "#hex-input" }}>{ "Skip to content" }</a>
-            { page_header(*current, playground.theme, &on_theme) }
-            { body }
-        </>
-    }
+    let skip_to = if *current == Page::Playground {
+        "#playground"
+    } else {
+        "#hex-input"
+    };
+    fragment([
+        el("a")
+            .class("skip-link")
+            .attr("href", skip_to)
+            .text("Skip to content")
+            .into(),
+        page_header(*current, playground.theme, &on_theme),
+        body,
+    ])
 }
 
 /// Answers `window.__playground` queries (see README, "Test and benchmark hooks").

@@ -7,6 +7,7 @@ use mqtt_core::ProtocolVersion;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::el::{button, el, fragment, input, textarea};
 use crate::inspector::builder::{BuildError, BuildKind, BuilderForm};
 use crate::inspector::hex::format_hex;
 use crate::state::BuilderEdit;
@@ -70,80 +71,182 @@ pub fn builder_form_view(props: &BuilderFormViewProps) -> Html {
     } else {
         "QoS"
     };
-    html! {
-        <section class="card builder-card" aria-labelledby="builder-heading">
-            <h2 id="builder-heading">{ "Build a packet" }</h2>
-            <form class="builder" data-testid="builder" aria-labelledby="builder-heading" onsubmit={on_submit}>
-                <div class="controls">
-                    <div class="control">
-                        <label for="builder-type">{ "Packet type" }</label>
-                        <select id="builder-type" onchange={on_kind}>
-                            { for BuildKind::ALL.into_iter().map(|option| html! {
-                                <option value={option.name()} selected={option == kind}>{ option.name() }</option>
-                            }) }
-                        </select>
-                    </div>
-                    if kind.uses_qos() {
-                        <div class="control">
-                            <label for="builder-qos">{ qos_label }</label>
-                            <select id="builder-qos" onchange={on_qos}>
-                                { for (0..=2u8).map(|qos| html! {
-                                    <option value={qos.to_string()} selected={qos == form.qos}>{ format!("QoS {qos}") }</option>
-                                }) }
-                            </select>
-                        </div>
-                    }
-                    if kind.uses_packet_id(form.qos) {
-                        <div class="control">
-                            <label for="builder-packet-id">{ "Packet identifier" }</label>
-                            <input id="builder-packet-id" type="text" inputmode="numeric" autocomplete="off"
-                                size="6" value={form.packet_id.clone()} oninput={on_packet_id} />
-                        </div>
-                    }
-                </div>
-                if kind.uses_publish_flags() {
-                    <fieldset class="flags">
-                        <legend>{ "Flags" }</legend>
-                        <label class="check">
-                            <input id="builder-dup" type="checkbox" checked={form.dup} onchange={on_dup} />
-                            { "DUP " }<span class="hint">{ "a resend" }</span>
-                        </label>
-                        <label class="check">
-                            <input id="builder-retain" type="checkbox" checked={form.retain} onchange={on_retain} />
-                            { "RETAIN " }<span class="hint">{ "broker keeps it for new subscribers" }</span>
-                        </label>
-                    </fieldset>
-                }
-                if kind.uses_topic() {
-                    <div class="control wide">
-                        <label for="builder-topic">{ kind.topic_label() }</label>
-                        <input id="builder-topic" type="text" autocomplete="off" autocapitalize="off"
-                            spellcheck="false" value={form.topic.clone()} oninput={on_topic} />
-                    </div>
-                }
-                if kind.uses_payload() {
-                    <div class="control wide">
-                        <label for="builder-payload">{ "Payload " }<span class="hint">{ "(sent as UTF-8 text)" }</span></label>
-                        <textarea id="builder-payload" rows="2" value={form.payload.clone()} oninput={on_payload} />
-                    </div>
-                }
-                <div class="builder-output" data-testid="builder-output">
-                    { output(&props.built, props.version) }
-                </div>
-                <div class="buttons">
-                    <button type="submit" class="primary" disabled={hex.is_none()}>{ "Inspect these bytes" }</button>
-                    <button type="button" onclick={on_copy} disabled={hex.is_none()}>{ "Copy hex" }</button>
-                    <span class="copy-status" role="status">
-                        { match props.copied {
-                            Some(true) => "Copied.",
-                            Some(false) => "Could not copy: the browser refused clipboard access.",
-                            None => "",
-                        } }
-                    </span>
-                </div>
-            </form>
-        </section>
-    }
+    let option = |value: AttrValue, selected: bool, label: AttrValue| {
+        el("option")
+            .value(value)
+            .flag("selected", selected)
+            .text(label)
+    };
+    let text_input = |id: &'static str, value: String, on_input: Callback<InputEvent>| {
+        input()
+            .id(id)
+            .attr("type", "text")
+            .attr("autocomplete", "off")
+            .value(value)
+            .on_input(on_input)
+    };
+    let check = |id: &'static str,
+                 on: bool,
+                 on_change: Callback<Event>,
+                 label: &'static str,
+                 hint: &'static str| {
+        el("label")
+            .class("check")
+            .child(
+                input()
+                    .id(id)
+                    .attr("type", "checkbox")
+                    .checked(on)
+                    .on_change(on_change),
+            )
+            .text(label)
+            .child(el("span").class("hint").text(hint))
+    };
+    let kinds = el("select").id("builder-type").on_change(on_kind).children(
+        BuildKind::ALL.into_iter().map(|option_kind| {
+            option(
+                option_kind.name().into(),
+                option_kind == kind,
+                option_kind.name().into(),
+            )
+            .into()
+        }),
+    );
+    let qos = kind.uses_qos().then(|| {
+        el("div")
+            .class("control")
+            .child(el("label").attr("for", "builder-qos").text(qos_label))
+            .child(
+                el("select")
+                    .id("builder-qos")
+                    .on_change(on_qos)
+                    .children((0..=2u8).map(|qos| {
+                        option(
+                            qos.to_string().into(),
+                            qos == form.qos,
+                            format!("QoS {qos}").into(),
+                        )
+                        .into()
+                    })),
+            )
+    });
+    let packet_id = kind.uses_packet_id(form.qos).then(|| {
+        el("div")
+            .class("control")
+            .child(
+                el("label")
+                    .attr("for", "builder-packet-id")
+                    .text("Packet identifier"),
+            )
+            .child(
+                text_input("builder-packet-id", form.packet_id.clone(), on_packet_id)
+                    .attr("inputmode", "numeric")
+                    .attr("size", "6"),
+            )
+    });
+    let flags = kind.uses_publish_flags().then(|| {
+        el("fieldset")
+            .class("flags")
+            .child(el("legend").text("Flags"))
+            .child(check("builder-dup", form.dup, on_dup, "DUP ", "a resend"))
+            .child(check(
+                "builder-retain",
+                form.retain,
+                on_retain,
+                "RETAIN ",
+                "broker keeps it for new subscribers",
+            ))
+    });
+    let topic = kind.uses_topic().then(|| {
+        el("div")
+            .class("control wide")
+            .child(
+                el("label")
+                    .attr("for", "builder-topic")
+                    .text(kind.topic_label()),
+            )
+            .child(
+                text_input("builder-topic", form.topic.clone(), on_topic)
+                    .attr("autocapitalize", "off")
+                    .attr("spellcheck", "false"),
+            )
+    });
+    let payload = kind.uses_payload().then(|| {
+        el("div")
+            .class("control wide")
+            .child(
+                el("label")
+                    .attr("for", "builder-payload")
+                    .text("Payload ")
+                    .child(el("span").class("hint").text("(sent as UTF-8 text)")),
+            )
+            .child(
+                textarea()
+                    .id("builder-payload")
+                    .attr("rows", "2")
+                    .value(form.payload.clone())
+                    .on_input(on_payload),
+            )
+    });
+    el("section")
+        .class("card builder-card")
+        .attr("aria-labelledby", "builder-heading")
+        .child(el("h2").id("builder-heading").text("Build a packet"))
+        .child(
+            el("form")
+                .class("builder")
+                .attr("data-testid", "builder")
+                .attr("aria-labelledby", "builder-heading")
+                .on_submit(on_submit)
+                .child(
+                    el("div")
+                        .class("controls")
+                        .child(
+                            el("div")
+                                .class("control")
+                                .child(el("label").attr("for", "builder-type").text("Packet type"))
+                                .child(kinds),
+                        )
+                        .child_opt(qos)
+                        .child_opt(packet_id),
+                )
+                .child_opt(flags)
+                .child_opt(topic)
+                .child_opt(payload)
+                .child(
+                    el("div")
+                        .class("builder-output")
+                        .attr("data-testid", "builder-output")
+                        .child(output(&props.built, props.version)),
+                )
+                .child(
+                    el("div")
+                        .class("buttons")
+                        .child(
+                            el("button")
+                                .attr("type", "submit")
+                                .class("primary")
+                                .flag("disabled", hex.is_none())
+                                .text("Inspect these bytes"),
+                        )
+                        .child(
+                            button()
+                                .on_click(on_copy)
+                                .flag("disabled", hex.is_none())
+                                .text("Copy hex"),
+                        )
+                        .child(el("span").class("copy-status").attr("role", "status").text(
+                            match props.copied {
+                                Some(true) => "Copied.",
+                                Some(false) => {
+                                    "Could not copy: the browser refused clipboard access."
+                                }
+                                None => "",
+                            },
+                        )),
+                ),
+        )
+        .into()
 }
 
 /// A `<select>` change handler emitting the edit `parse` makes of the chosen value, if any.
@@ -162,26 +265,44 @@ fn select_edit(
 /// The encoded bytes, or the error with its rule.
 fn output(built: &Result<Vec<u8>, BuildError>, version: ProtocolVersion) -> Html {
     match built {
-        Ok(bytes) => html! {
-            <>
-                <p class="output-caption">
-                    { format!("{} bytes, encoded as MQTT {}", bytes.len(), version.edition()) }
-                </p>
-                <code class="output-bytes">{ format_hex(bytes, 16) }</code>
-            </>
-        },
-        Err(error) => html! {
-            <div class="status error" data-testid="builder-error" role="status">
-                <p class="status-title">
-                    <span class="status-icon" aria-hidden="true">{ "✕" }</span>{ " " }
-                    <strong>{ "Cannot encode: " }</strong>
-                    { &error.message }
-                </p>
-                { " " }
-                if let Some(rule) = &error.rule {
-                    <p class="status-rule">{ "Rule " }<code class="rule">{ rule }</code></p>
-                }
-            </div>
-        },
+        Ok(bytes) => fragment([
+            el("p")
+                .class("output-caption")
+                .text(format!(
+                    "{} bytes, encoded as MQTT {}",
+                    bytes.len(),
+                    version.edition()
+                ))
+                .into(),
+            el("code")
+                .class("output-bytes")
+                .text(format_hex(bytes, 16))
+                .into(),
+        ]),
+        Err(error) => el("div")
+            .class("status error")
+            .attr("data-testid", "builder-error")
+            .attr("role", "status")
+            .child(
+                el("p")
+                    .class("status-title")
+                    .child(
+                        el("span")
+                            .class("status-icon")
+                            .attr("aria-hidden", "true")
+                            .text("✕"),
+                    )
+                    .text(" ")
+                    .child(el("strong").text("Cannot encode: "))
+                    .text(error.message.clone()),
+            )
+            .text(" ")
+            .child_opt(error.rule.as_ref().map(|rule| {
+                el("p")
+                    .class("status-rule")
+                    .text("Rule ")
+                    .child(el("code").class("rule").text(rule.clone()))
+            }))
+            .into(),
     }
 }

@@ -5,6 +5,8 @@ use std::rc::Rc;
 use mqtt_core::ProtocolVersion;
 use yew::prelude::*;
 
+use super::el::{el, fragment, text, El};
+
 use crate::inspector::inspection::{Malformed, Outcome, PacketView, MAX_PACKETS};
 
 #[derive(Properties, PartialEq)]
@@ -24,54 +26,72 @@ pub struct DecodeStatusProps {
 pub fn decode_status(props: &DecodeStatusProps) -> Html {
     let packet = &props.packet;
     let verdict = match &packet.outcome {
-        Outcome::Decoded => html! {
-            <div class="status ok" role="status">
-                <p class="status-title">
-                    <span class="status-icon" aria-hidden="true">{ "✓" }</span>{ " " }
-                    <strong>{ "Well-formed " }</strong>
-                    { &packet.summary }
-                </p>
-                { " " }
-                <p class="status-detail">
-                    { format!("{} bytes, read as MQTT {}. Point at a field or a byte to see how they match.",
-                        packet.bytes.len(), props.version.edition()) }
-                </p>
-            </div>
-        },
+        Outcome::Decoded => el("div")
+            .class("status ok")
+            .attr("role", "status")
+            .child(
+                el("p")
+                    .class("status-title")
+                    .child(status_icon("✓"))
+                    .text(" ")
+                    .child(el("strong").text("Well-formed "))
+                    .text(packet.summary.clone()),
+            )
+            .text(" ")
+            .child(el("p").class("status-detail").text(format!(
+                "{} bytes, read as MQTT {}. Point at a field or a byte to see how they match.",
+                packet.bytes.len(),
+                props.version.edition()
+            )))
+            .into(),
         Outcome::Malformed(error) => malformed(error),
-        Outcome::Incomplete(incomplete) => html! {
-            <div class="status incomplete" data-testid="decode-incomplete" role="status">
-                <p class="status-title">
-                    <span class="status-icon" aria-hidden="true">{ "…" }</span>{ " " }
-                    <strong>{ "Incomplete packet" }</strong>
-                </p>
-                { " " }
-                <p class="status-message">{ incomplete.message() }</p>
-                { " " }
-                <p class="status-detail">
-                    { "Not malformed, just cut short: a receiver waits for the rest. Paste the missing bytes, \
-                       or check the remaining length (from byte 1)." }
-                </p>
-            </div>
-        },
+        Outcome::Incomplete(incomplete) => el("div")
+            .class("status incomplete")
+            .attr("data-testid", "decode-incomplete")
+            .attr("role", "status")
+            .child(
+                el("p")
+                    .class("status-title")
+                    .child(status_icon("…"))
+                    .text(" ")
+                    .child(el("strong").text("Incomplete packet")),
+            )
+            .text(" ")
+            .child(el("p").class("status-message").text(incomplete.message()))
+            .text(" ")
+            .child(el("p").class("status-detail").text(
+                "Not malformed, just cut short: a receiver waits for the rest. Paste the missing bytes, \
+                 or check the remaining length (from byte 1).",
+            ))
+            .into(),
     };
-    html! {
-        <>
-            { verdict }
-            if props.undecoded > 0 {
-                <p class="status-note">
-                    { if props.stopped_at_limit {
-                        format!("Only the first {MAX_PACKETS} packets are shown; {} more bytes were not decoded.",
-                            props.undecoded)
-                    } else {
-                        format!("{} byte{} after this packet were not decoded: a receiver closes the connection at a \
-                                 malformed packet, so it never reads further.",
-                            props.undecoded, if props.undecoded == 1 { "" } else { "s" })
-                    } }
-                </p>
-            }
-        </>
-    }
+    let note = (props.undecoded > 0).then(|| {
+        el("p")
+            .class("status-note")
+            .text(if props.stopped_at_limit {
+                format!(
+                    "Only the first {MAX_PACKETS} packets are shown; {} more bytes were not decoded.",
+                    props.undecoded
+                )
+            } else {
+                format!(
+                    "{} byte{} after this packet were not decoded: a receiver closes the connection at a \
+                     malformed packet, so it never reads further.",
+                    props.undecoded,
+                    if props.undecoded == 1 { "" } else { "s" }
+                )
+            })
+            .into()
+    });
+    fragment([verdict, note.unwrap_or_default()])
+}
+
+/// The `<span class="status-icon">` that leads a status title.
+fn status_icon(icon: &'static str) -> El {
+    el("span")
+        .class("status-icon")
+        .attr("aria-hidden", "true")
+        .text(icon)
 }
 
 fn malformed(error: &Malformed) -> Html {
@@ -80,23 +100,33 @@ fn malformed(error: &Malformed) -> Html {
         1 => String::new(),
         n => format!(" ({n} bytes)"),
     };
-    html! {
-        <div class="status error" data-testid="decode-error" role="status">
-            <p class="status-title">
-                <span class="status-icon" aria-hidden="true">{ "✕" }</span>{ " " }
-                <strong>{ "Malformed packet" }</strong>
-                { format!(" at byte {}{extent}:", error.offset) }
-            </p>
-            { " " }
-            <p class="status-message">{ &error.message }</p>
-            { " " }
-            if let Some(rule) = &error.rule {
-                <p class="status-rule">{ "Rule " }<code class="rule">{ rule }</code></p>
-                { " " }
-            }
-            <p class="status-detail">
-                { "The marked bytes are where decoding failed; the fields read before that are listed below." }
-            </p>
-        </div>
-    }
+    el("div")
+        .class("status error")
+        .attr("data-testid", "decode-error")
+        .attr("role", "status")
+        .child(
+            el("p")
+                .class("status-title")
+                .child(status_icon("✕"))
+                .text(" ")
+                .child(el("strong").text("Malformed packet"))
+                .text(format!(" at byte {}{extent}:", error.offset)),
+        )
+        .text(" ")
+        .child(el("p").class("status-message").text(error.message.clone()))
+        .text(" ")
+        .child_opt(error.rule.as_ref().map(|rule| {
+            fragment([
+                el("p")
+                    .class("status-rule")
+                    .text("Rule ")
+                    .child(el("code").class("rule").text(rule.clone()))
+                    .into(),
+                text(" "),
+            ])
+        }))
+        .child(el("p").class("status-detail").text(
+            "The marked bytes are where decoding failed; the fields read before that are listed below.",
+        ))
+        .into()
 }

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
+use super::el::{el, fragment, text};
 use super::span_label;
 use crate::inspector::highlight::Pointer;
 use crate::inspector::inspection::PacketView;
@@ -44,10 +45,15 @@ pub fn field_tree(props: &FieldTreeProps) -> Html {
     let tree_ref = use_node_ref();
     let on_leave = props.on_hover.reform(|_: MouseEvent| None);
     let shown = visible(&props.rows, &props.collapsed);
-    html! {
-        <div class="field-tree" role="tree" data-testid="field-tree" aria-label="Decoded fields"
-            ref={tree_ref.clone()} onmouseleave={on_leave}>
-            { for shown.into_iter().map(|index| html! {
+    el("div")
+        .class("field-tree")
+        .attr("role", "tree")
+        .attr("data-testid", "field-tree")
+        .label("Decoded fields")
+        .node_ref(tree_ref.clone())
+        .on_mouseleave(on_leave)
+        .children(shown.into_iter().map(|index| {
+            html! {
                 // Keyed by span index, so opening and closing groups keeps the focused row's element
                 // (and with it the keyboard focus).
                 <FieldRow
@@ -64,9 +70,9 @@ pub fn field_tree(props: &FieldTreeProps) -> Html {
                     on_pin={props.on_pin.clone()}
                     on_collapse={props.on_collapse.clone()}
                 />
-            }) }
-        </div>
-    }
+            }
+        }))
+        .into()
 }
 
 #[derive(Properties, PartialEq)]
@@ -137,58 +143,85 @@ fn field_row(props: &FieldRowProps) -> Html {
         })
     };
     let explain_id = format!("field-{index}-explain");
-    html! {
-        // The explanation sits beside the tree item, not inside it: the item's text (and accessible
-        // name) stays "name value bytes", and the explanation is its description. Otherwise a search
-        // for the "Topic name" item would also find the group whose explanation mentions a topic name.
-        <div
-            role="none"
-            class={classes!("field", row.has_children.then_some("group"), lit.then_some("lit"), failed.then_some("error"))}
-            style={format!("--depth: {}", row.depth)}
-        >
-            <div
-                role="treeitem"
-                class="field-item"
-                data-index={index.to_string()}
-                data-start={span.start.to_string()}
-                data-len={span.len.to_string()}
-                data-highlighted={if lit { "true" } else { "false" }}
-                data-error={failed.then_some("true")}
-                aria-level={(usize::from(row.depth) + 1).to_string()}
-                aria-posinset={row.position.to_string()}
-                aria-setsize={row.siblings.to_string()}
-                aria-expanded={expanded}
-                aria-selected={if lit { "true" } else { "false" }}
-                aria-describedby={explain_id.clone()}
-                tabindex={if props.tab_stop { "0" } else { "-1" }}
-                onmouseenter={on_enter.clone()}
-                onfocus={on_focus}
-                onkeydown={on_key}
-            >
-                <span class="field-toggle" aria-hidden="true" onclick={on_toggle}>
-                    { if !row.has_children { "" } else if collapsed { "▸" } else { "▾" } }
-                </span>
+    let true_false = |on: bool| if on { "true" } else { "false" };
+    // The explanation sits beside the tree item, not inside it: the item's text (and accessible
+    // name) stays "name value bytes", and the explanation is its description. Otherwise a search
+    // for the "Topic name" item would also find the group whose explanation mentions a topic name.
+    el("div")
+        .attr("role", "none")
+        .class(&classes!(
+            "field",
+            row.has_children.then_some("group"),
+            lit.then_some("lit"),
+            failed.then_some("error")
+        ))
+        .attr("style", format!("--depth: {}", row.depth))
+        .child(
+            el("div")
+                .attr("role", "treeitem")
+                .class("field-item")
+                .attr("data-index", index.to_string())
+                .attr("data-start", span.start.to_string())
+                .attr("data-len", span.len.to_string())
+                .attr("data-highlighted", true_false(lit))
+                .attr_opt("data-error", failed.then_some("true"))
+                .attr("aria-level", (usize::from(row.depth) + 1).to_string())
+                .attr("aria-posinset", row.position.to_string())
+                .attr("aria-setsize", row.siblings.to_string())
+                .attr_opt("aria-expanded", expanded)
+                .attr("aria-selected", true_false(lit))
+                .attr("aria-describedby", explain_id.clone())
+                .attr("tabindex", if props.tab_stop { "0" } else { "-1" })
+                .on_mouseenter(on_enter.clone())
+                .on_focus(on_focus)
+                .on_keydown(on_key)
+                .child(
+                    el("span")
+                        .class("field-toggle")
+                        .attr("aria-hidden", "true")
+                        .on_click(on_toggle)
+                        .text(if !row.has_children {
+                            ""
+                        } else if collapsed {
+                            "▸"
+                        } else {
+                            "▾"
+                        }),
+                )
                 // Spaces between the parts keep the item's text readable ("Topic name "a/b" bytes
                 // 2–6") for copying and for tests; in a grid they take no room.
-                { " " }
-                <span class="field-name">{ span.field.name.as_ref() }</span>
-                { " " }
-                if !span.field.value.is_empty() {
-                    <span class="field-value">{ &span.field.value }</span>
-                    { " " }
-                }
-                <span class="field-bytes">
-                    if failed {
-                        <span class="field-error-badge">{ "✕ decoding failed here · " }</span>
-                    }
-                    { span_label(span) }
-                </span>
-            </div>
-            <div class="field-explain" id={explain_id} aria-hidden="true" onmouseenter={on_enter}>
-                { span.field.explain.as_ref() }
-            </div>
-        </div>
-    }
+                .text(" ")
+                .child(el("span").class("field-name").text(span.field.name.clone()))
+                .text(" ")
+                .child_opt((!span.field.value.is_empty()).then(|| {
+                    fragment([
+                        el("span")
+                            .class("field-value")
+                            .text(span.field.value.clone())
+                            .into(),
+                        text(" "),
+                    ])
+                }))
+                .child(
+                    el("span")
+                        .class("field-bytes")
+                        .child_opt(failed.then(|| {
+                            el("span")
+                                .class("field-error-badge")
+                                .text("✕ decoding failed here · ")
+                        }))
+                        .text(span_label(span)),
+                ),
+        )
+        .child(
+            el("div")
+                .class("field-explain")
+                .id(explain_id)
+                .attr("aria-hidden", "true")
+                .on_mouseenter(on_enter)
+                .text(span.field.explain.clone()),
+        )
+        .into()
 }
 
 /// Moves keyboard focus to row `index` (its focus handler then pins it).

@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use super::el::{el, text};
+
 use crate::inspector::hex::HexError;
 
 /// Characters of context shown on each side of the mistake.
@@ -19,20 +21,35 @@ pub struct HexErrorViewProps {
 #[function_component(HexErrorView)]
 pub fn hex_error_view(props: &HexErrorViewProps) -> Html {
     let excerpt = props.error.excerpt(&props.text, CONTEXT);
-    html! {
-        <div class="hex-error" id="hex-error" data-testid="hex-error" aria-live="polite">
-            <p>
-                <span class="status-icon" aria-hidden="true">{ "✕" }</span>{ " " }
-                <strong>{ "Not hex: " }</strong>
-                { props.error.to_string() }
-            </p>
-            <pre class="hex-error-excerpt" aria-hidden="true"><code>
-                if excerpt.ellipsis_before { { "…" } }
-                { excerpt.before }
-                <mark>{ excerpt.culprit }</mark>
-                { excerpt.after }
-                if excerpt.ellipsis_after { { "…" } }
-            </code></pre>
-        </div>
-    }
+    el("div")
+        .class("hex-error")
+        .id("hex-error")
+        .attr("data-testid", "hex-error")
+        .attr("aria-live", "polite")
+        .child(
+            el("p")
+                .child(
+                    el("span")
+                        .class("status-icon")
+                        .attr("aria-hidden", "true")
+                        .text("✕"),
+                )
+                .text(" ")
+                .child(el("strong").text("Not hex: "))
+                .text(props.error.to_string()),
+        )
+        .child(
+            el("pre")
+                .class("hex-error-excerpt")
+                .attr("aria-hidden", "true")
+                .child(
+                    el("code")
+                        .child_opt(excerpt.ellipsis_before.then(|| text("…")))
+                        .text(excerpt.before)
+                        .child(el("mark").text(excerpt.culprit))
+                        .text(excerpt.after)
+                        .child_opt(excerpt.ellipsis_after.then(|| text("…"))),
+                ),
+        )
+        .into()
 }

@@ -12,6 +12,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::el::el;
 use crate::inspector::hex::byte_hex;
 use crate::inspector::highlight::Pointer;
 use crate::inspector::inspection::PacketView;
@@ -39,21 +40,48 @@ pub fn hex_view(props: &HexViewProps) -> Html {
     let on_leave = props.on_hover.reform(|_: MouseEvent| None);
     let rows = props.packet.bytes.len().div_ceil(ROW);
     let error = props.error.clone().unwrap_or(0..0);
-    html! {
-        <div class="hex-pane">
-            <h3 id="hex-heading" class="pane-heading">
-                { "Bytes " }<span class="hint">{ "offsets from the packet's first byte" }</span>
-            </h3>
-            <div class="hex-view" data-testid="hex-view" role="group" aria-labelledby="hex-heading"
-                onmouseleave={on_leave}>
-                <div class="hex-row hex-ruler" aria-hidden="true">
-                    <span class="hex-offset"></span>
-                    <span class="hex-bytes">
-                        { for (0..ROW).map(|column| html! { <span class="ruler-cell">{ column }</span> }) }
-                    </span>
-                    <span class="hex-ascii"><span class="ruler-text">{ "text" }</span></span>
-                </div>
-                { for (0..rows).map(|row| {
+    el("div")
+        .class("hex-pane")
+        .child(
+            el("h3")
+                .id("hex-heading")
+                .class("pane-heading")
+                .text("Bytes ")
+                .child(
+                    el("span")
+                        .class("hint")
+                        .text("offsets from the packet's first byte"),
+                ),
+        )
+        .child(
+            el("div")
+                .class("hex-view")
+                .attr("data-testid", "hex-view")
+                .attr("role", "group")
+                .attr("aria-labelledby", "hex-heading")
+                .on_mouseleave(on_leave)
+                .child(
+                    el("div")
+                        .class("hex-row hex-ruler")
+                        .attr("aria-hidden", "true")
+                        .child(el("span").class("hex-offset"))
+                        .child(
+                            el("span")
+                                .class("hex-bytes")
+                                .children((0..ROW).map(|column| {
+                                    el("span")
+                                        .class("ruler-cell")
+                                        .text(column.to_string())
+                                        .into()
+                                })),
+                        )
+                        .child(
+                            el("span")
+                                .class("hex-ascii")
+                                .child(el("span").class("ruler-text").text("text")),
+                        ),
+                )
+                .children((0..rows).map(|row| {
                     let span = row * ROW..(row + 1) * ROW;
                     html! {
                         <HexRow
@@ -66,10 +94,9 @@ pub fn hex_view(props: &HexViewProps) -> Html {
                             on_pin={props.on_pin.clone()}
                         />
                     }
-                }) }
-            </div>
-        </div>
-    }
+                })),
+        )
+        .into()
 }
 
 /// The part of `range` inside `row`; every empty result is `0..0`, so rows without marks compare equal.
@@ -102,17 +129,28 @@ fn hex_row(props: &HexRowProps) -> Html {
     let first = props.row * ROW;
     let chunk = props.packet.bytes.get(first..).unwrap_or_default();
     let chunk = chunk.get(..ROW).unwrap_or(chunk);
-    html! {
-        <div class="hex-row">
-            <span class="hex-offset" aria-hidden="true">{ first }</span>
-            <span class="hex-bytes">
-                { for chunk.iter().enumerate().map(|(column, &byte)| cell(props, first + column, byte, false)) }
-            </span>
-            <span class="hex-ascii" aria-hidden="true">
-                { for chunk.iter().enumerate().map(|(column, &byte)| cell(props, first + column, byte, true)) }
-            </span>
-        </div>
-    }
+    let cells = |as_text: bool| {
+        chunk
+            .iter()
+            .enumerate()
+            .map(move |(column, &byte)| cell(props, first + column, byte, as_text))
+    };
+    el("div")
+        .class("hex-row")
+        .child(
+            el("span")
+                .class("hex-offset")
+                .attr("aria-hidden", "true")
+                .text(first.to_string()),
+        )
+        .child(el("span").class("hex-bytes").children(cells(false)))
+        .child(
+            el("span")
+                .class("hex-ascii")
+                .attr("aria-hidden", "true")
+                .children(cells(true)),
+        )
+        .into()
 }
 
 /// One byte, as a hex pair (`span.byte`, one per byte) or as its character in the text column.
@@ -131,30 +169,26 @@ fn cell(props: &HexRowProps, offset: usize, byte: u8, as_text: bool) -> Html {
         lit.then_some("lit"),
         in_error.then_some("error")
     );
+    let cell = el("span")
+        .class(&class)
+        .attr("data-highlighted", flag(lit))
+        .on_mouseenter(on_enter)
+        .on_click(on_click);
     if as_text {
         let shown = if byte.is_ascii_graphic() || byte == b' ' {
             char::from(byte)
         } else {
             '·'
         };
-        html! {
-            <span {class} data-highlighted={flag(lit)} onmouseenter={on_enter} onclick={on_click}>
-                { shown }
-            </span>
-        }
+        cell.text(shown.to_string()).into()
     } else {
-        html! {
-            <span
-                {class}
-                data-offset={offset.to_string()}
-                data-highlighted={flag(lit)}
-                data-error={in_error.then_some("true")}
-                title={format!("byte {offset}: 0x{} = {byte}", byte_hex(byte))}
-                onmouseenter={on_enter}
-                onclick={on_click}
-            >
-                { byte_hex(byte) }
-            </span>
-        }
+        cell.attr("data-offset", offset.to_string())
+            .attr_opt("data-error", in_error.then_some("true"))
+            .attr(
+                "title",
+                format!("byte {offset}: 0x{} = {byte}", byte_hex(byte)),
+            )
+            .text(byte_hex(byte))
+            .into()
     }
 }

@@ -6,6 +6,7 @@ use mqtt_core::ProtocolVersion;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::el::{el, textarea};
 use super::hex_error::HexErrorView;
 use crate::inspector::samples::Sample;
 use crate::state::{edition_from_str, Parsed, EDITIONS};
@@ -72,63 +73,103 @@ pub fn input_panel(props: &InputPanelProps) -> Html {
         }
         _ => String::new(),
     };
-    html! {
-        <section class="card input-card" aria-labelledby="input-heading">
-            <h2 id="input-heading">{ "Input" }</h2>
-            <div class="controls">
-                <div class="control sample">
-                    <label for="sample">{ "Sample" }</label>
-                    <select id="sample" onchange={on_sample}>
-                        <option value={CUSTOM_SAMPLE} selected={props.sample_id.is_none()}>
-                            { "Your own bytes" }
-                        </option>
-                        { for categories(&props.samples).into_iter().map(|category| html! {
-                            <optgroup label={category}>
-                                { for props.samples.iter().filter(|s| s.category == category).map(|sample| html! {
-                                    <option value={sample.id} selected={props.sample_id == Some(sample.id)}>
-                                        { sample.title }
-                                    </option>
-                                }) }
-                            </optgroup>
-                        }) }
-                    </select>
-                </div>
-                <div class="control">
-                    <label for="protocol-version">{ "Protocol version" }</label>
-                    <select id="protocol-version" onchange={on_version}>
-                        { for EDITIONS.into_iter().map(|version| html! {
-                            <option value={version.edition()} selected={props.version == version}>
-                                { format!("MQTT {}", version.edition()) }
-                            </option>
-                        }) }
-                    </select>
-                </div>
-            </div>
-            <label for="hex-input">{ "Hex" }</label>
-            <textarea
-                id="hex-input"
-                class="hex-input"
-                rows="7"
-                wrap="off"
-                spellcheck="false"
-                autocomplete="off"
-                autocapitalize="off"
-                placeholder="e.g. 30 0a 00 03 61 2f 62 68 65 6c 6c 6f"
-                aria-describedby={described_by}
-                aria-invalid={if hex_error.is_some() { "true" } else { "false" }}
-                value={props.hex_input.clone()}
-                oninput={on_input}
-            />
-            <p id="hex-help" class="hint">
-                { "Spaces, newlines, commas and 0x prefixes are fine. A CONNECT is read at the version it \
-                   announces; everything else at the version chosen above. " }
-                { byte_count }
-            </p>
-            if let Some(error) = hex_error {
-                <HexErrorView {error} text={props.hex_input.clone()} />
-            }
-        </section>
-    }
+    let option = |value: &'static str, selected: bool, label: AttrValue| {
+        el("option")
+            .value(value)
+            .flag("selected", selected)
+            .text(label)
+    };
+    let group = |category: &'static str| {
+        let in_category = props.samples.iter().filter(|s| s.category == category);
+        el("optgroup")
+            .attr("label", category)
+            .children(in_category.map(|sample| {
+                option(
+                    sample.id,
+                    props.sample_id == Some(sample.id),
+                    sample.title.into(),
+                )
+                .into()
+            }))
+            .into()
+    };
+    let samples = el("select")
+        .id("sample")
+        .on_change(on_sample)
+        .child(option(
+            CUSTOM_SAMPLE,
+            props.sample_id.is_none(),
+            "Your own bytes".into(),
+        ))
+        .children(categories(&props.samples).into_iter().map(group));
+    let versions = el("select")
+        .id("protocol-version")
+        .on_change(on_version)
+        .children(EDITIONS.into_iter().map(|version| {
+            option(
+                version.edition(),
+                props.version == version,
+                format!("MQTT {}", version.edition()).into(),
+            )
+            .into()
+        }));
+    el("section")
+        .class("card input-card")
+        .attr("aria-labelledby", "input-heading")
+        .child(el("h2").id("input-heading").text("Input"))
+        .child(
+            el("div")
+                .class("controls")
+                .child(
+                    el("div")
+                        .class("control sample")
+                        .child(el("label").attr("for", "sample").text("Sample"))
+                        .child(samples),
+                )
+                .child(
+                    el("div")
+                        .class("control")
+                        .child(
+                            el("label")
+                                .attr("for", "protocol-version")
+                                .text("Protocol version"),
+                        )
+                        .child(versions),
+                ),
+        )
+        .child(el("label").attr("for", "hex-input").text("Hex"))
+        .child(
+            textarea()
+                .id("hex-input")
+                .class("hex-input")
+                .attr("rows", "7")
+                .attr("wrap", "off")
+                .attr("spellcheck", "false")
+                .attr("autocomplete", "off")
+                .attr("autocapitalize", "off")
+                .attr("placeholder", "e.g. 30 0a 00 03 61 2f 62 68 65 6c 6c 6f")
+                .attr("aria-describedby", described_by)
+                .attr(
+                    "aria-invalid",
+                    if hex_error.is_some() { "true" } else { "false" },
+                )
+                .value(props.hex_input.clone())
+                .on_input(on_input),
+        )
+        .child(
+            el("p")
+                .id("hex-help")
+                .class("hint")
+                .text(
+                    "Spaces, newlines, commas and 0x prefixes are fine. A CONNECT is read at the version it \
+                     announces; everything else at the version chosen above. ",
+                )
+                .text(byte_count),
+        )
+        .child_opt(hex_error.map(|error| {
+            html! { <HexErrorView {error} text={props.hex_input.clone()} /> }
+        }))
+        .into()
 }
 
 /// The sample categories in the order they first appear.

@@ -5,6 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::byte_range_label;
+use super::el::{button, el};
 use crate::inspector::inspection::{Inspection, Outcome};
 
 #[derive(Properties, PartialEq)]
@@ -21,37 +22,52 @@ pub struct PacketListProps {
 #[function_component(PacketList)]
 pub fn packet_list(props: &PacketListProps) -> Html {
     let packets = &props.inspection.packets;
-    html! {
-        <nav class="packet-list" aria-label="Packets in the input">
-            <p class="packet-list-title">{ format!("{} packets in the input", packets.len()) }</p>
-            <ol>
-                { for packets.iter().enumerate().map(|(index, packet)| {
-                    let current = index == props.selected;
-                    let (mark, state) = match packet.outcome {
-                        Outcome::Decoded => ("✓", "ok"),
-                        Outcome::Malformed(_) => ("✕", "error"),
-                        Outcome::Incomplete(_) => ("…", "incomplete"),
-                    };
-                    let onclick = props.on_select.reform(move |_: MouseEvent| index);
-                    html! {
-                        <li>
-                            <button
-                                type="button"
-                                class={classes!("packet-item", state)}
-                                aria-current={current.then_some("true")}
-                                {onclick}
-                            >
-                                <span class="packet-mark" aria-hidden="true">{ mark }</span>
-                                <span class="packet-index">{ format!("#{}", index + 1) }</span>
-                                <span class="packet-summary">{ &packet.summary }</span>
-                                <span class="packet-range">
-                                    { format!("input {}", byte_range_label(packet.offset, packet.bytes.len())) }
-                                </span>
-                            </button>
-                        </li>
-                    }
-                }) }
-            </ol>
-        </nav>
-    }
+    el("nav")
+        .class("packet-list")
+        .label("Packets in the input")
+        .child(
+            el("p")
+                .class("packet-list-title")
+                .text(format!("{} packets in the input", packets.len())),
+        )
+        .child(
+            el("ol").children(packets.iter().enumerate().map(|(index, packet)| {
+                let current = index == props.selected;
+                let (mark, state) = match packet.outcome {
+                    Outcome::Decoded => ("✓", "ok"),
+                    Outcome::Malformed(_) => ("✕", "error"),
+                    Outcome::Incomplete(_) => ("…", "incomplete"),
+                };
+                let onclick = props.on_select.reform(move |_: MouseEvent| index);
+                el("li")
+                    .child(
+                        button()
+                            .class(&classes!("packet-item", state))
+                            .attr_opt("aria-current", current.then_some("true"))
+                            .on_click(onclick)
+                            .child(
+                                el("span")
+                                    .class("packet-mark")
+                                    .attr("aria-hidden", "true")
+                                    .text(mark),
+                            )
+                            .child(
+                                el("span")
+                                    .class("packet-index")
+                                    .text(format!("#{}", index + 1)),
+                            )
+                            .child(
+                                el("span")
+                                    .class("packet-summary")
+                                    .text(packet.summary.clone()),
+                            )
+                            .child(el("span").class("packet-range").text(format!(
+                                "input {}",
+                                byte_range_label(packet.offset, packet.bytes.len())
+                            ))),
+                    )
+                    .into()
+            })),
+        )
+        .into()
 }

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use super::el::el;
 use super::playground::selected;
 use crate::playground_state::Theme;
 
@@ -39,27 +40,54 @@ pub fn page_header(shown: Page, theme: Theme, on_theme: &Callback<Theme>) -> Htm
              which bytes carry it. Build a packet to see its bytes. It all runs in your browser."
         }
     };
-    html! {
-        <header class="page-header app-header">
-            <div class="brand">
-                <h1>
-                    { "MQTT Playground" }
-                    if shown == Page::Inspector { <span class="title-page">{ " — packet inspector" }</span> }
-                </h1>
-                <p class="lede">{ lede }</p>
-            </div>
-            <nav class="pages" aria-label="Pages">
-                <a href="#playground" aria-current={current(Page::Playground)}>{ "Playground" }</a>
-                <a href="#inspector" aria-current={current(Page::Inspector)}>{ "Packet inspector" }</a>
-            </nav>
-            <div class="theme-switch">
-                <label for="theme">{ "Theme" }</label>
-                <select id="theme" onchange={on_theme}>
-                    { for [(Theme::Auto, "System"), (Theme::Light, "Light"), (Theme::Dark, "Dark")].into_iter().map(|(option, label)| html! {
-                        <option value={option.value()} selected={option == theme}>{ label }</option>
-                    }) }
-                </select>
-            </div>
-        </header>
-    }
+    let themes = [
+        (Theme::Auto, "System"),
+        (Theme::Light, "Light"),
+        (Theme::Dark, "Dark"),
+    ];
+    el("header")
+        .class("page-header app-header")
+        .child(
+            el("div")
+                .class("brand")
+                .child(
+                    el("h1").text("MQTT Playground").child_opt(
+                        (shown == Page::Inspector)
+                            .then(|| el("span").class("title-page").text(" — packet inspector")),
+                    ),
+                )
+                .child(el("p").class("lede").text(lede)),
+        )
+        .child(
+            el("nav")
+                .class("pages")
+                .label("Pages")
+                .child(
+                    el("a")
+                        .attr("href", "#playground")
+                        .attr_opt("aria-current", current(Page::Playground))
+                        .text("Playground"),
+                )
+                .child(
+                    el("a")
+                        .attr("href", "#inspector")
+                        .attr_opt("aria-current", current(Page::Inspector))
+                        .text("Packet inspector"),
+                ),
+        )
+        .child(
+            el("div")
+                .class("theme-switch")
+                .child(el("label").attr("for", "theme").text("Theme"))
+                .child(el("select").id("theme").on_change(on_theme).children(
+                    themes.into_iter().map(|(option, label)| {
+                        el("option")
+                            .value(option.value())
+                            .flag("selected", option == theme)
+                            .text(label)
+                            .into()
+                    }),
+                )),
+        )
+        .into()
 }

@@ -8,6 +8,7 @@ use mqtt_core::ProtocolVersion;
 use yew::prelude::*;
 
 use super::decode_status::DecodeStatus;
+use super::el::{el, fragment};
 use super::field_tree::FieldTree;
 use super::hex_view::HexView;
 use super::packet_list::PacketList;
@@ -60,22 +61,50 @@ pub fn result_panel(props: &ResultPanelProps) -> Html {
             let tab_stop =
                 pinned_field.map_or(0, |field| shown_as(&selected.rows, &props.collapsed, field));
             let has_fields = !selected.packet.spans.as_slice().is_empty();
-            html! {
-                <>
-                    if inspection.packets.len() > 1 {
-                        <PacketList
-                            inspection={inspection.clone()}
-                            selected={selected.index}
-                            on_select={props.on_select.clone()}
-                        />
-                    }
+            let packet_list = if inspection.packets.len() > 1 {
+                html! {
+                    <PacketList
+                        inspection={inspection.clone()}
+                        selected={selected.index}
+                        on_select={props.on_select.clone()}
+                    />
+                }
+            } else {
+                Html::default()
+            };
+            let fields = if has_fields {
+                html! {
+                    <FieldTree
+                        packet={selected.packet.clone()}
+                        rows={selected.rows.clone()}
+                        collapsed={props.collapsed.clone()}
+                        highlighted={props.highlight.field}
+                        error_at={props.error_field}
+                        {tab_stop}
+                        on_hover={props.on_hover.clone()}
+                        on_pin={props.on_pin.clone()}
+                        on_collapse={props.on_collapse.clone()}
+                    />
+                }
+            } else {
+                el("p")
+                    .class("empty")
+                    .text(no_fields_reason(&selected.packet.outcome))
+                    .into()
+            };
+            fragment([
+                packet_list,
+                html! {
                     <DecodeStatus
                         packet={selected.packet.clone()}
                         version={props.version}
                         {undecoded}
                         {stopped_at_limit}
                     />
-                    <div class="panes">
+                },
+                el("div")
+                    .class("panes")
+                    .child(html! {
                         <HexView
                             packet={selected.packet.clone()}
                             lit={props.highlight.bytes.clone()}
@@ -83,44 +112,37 @@ pub fn result_panel(props: &ResultPanelProps) -> Html {
                             on_hover={props.on_hover.clone()}
                             on_pin={props.on_pin.clone()}
                         />
-                        <div class="tree-pane">
-                            <h3 class="pane-heading">
-                                { "Fields " }
-                                <span class="hint keyboard-hint">{ "arrow keys move, ← → close and open groups" }</span>
-                            </h3>
-                            if has_fields {
-                                <FieldTree
-                                    packet={selected.packet.clone()}
-                                    rows={selected.rows.clone()}
-                                    collapsed={props.collapsed.clone()}
-                                    highlighted={props.highlight.field}
-                                    error_at={props.error_field}
-                                    {tab_stop}
-                                    on_hover={props.on_hover.clone()}
-                                    on_pin={props.on_pin.clone()}
-                                    on_collapse={props.on_collapse.clone()}
-                                />
-                            } else {
-                                <p class="empty">{ no_fields_reason(&selected.packet.outcome) }</p>
-                            }
-                        </div>
-                    </div>
-                </>
-            }
+                    })
+                    .child(
+                        el("div")
+                            .class("tree-pane")
+                            .child(
+                                el("h3").class("pane-heading").text("Fields ").child(
+                                    el("span")
+                                        .class("hint keyboard-hint")
+                                        .text("arrow keys move, ← → close and open groups"),
+                                ),
+                            )
+                            .child(fields),
+                    )
+                    .into(),
+            ])
         }
-        (Parsed::BadHex(_), _) => html! {
-            <p class="empty">{ "Fix the hex text (see the message under it) to see the packet." }</p>
-        },
-        _ => html! {
-            <p class="empty">{ "Paste hex bytes or pick a sample to see them decoded here." }</p>
-        },
+        (Parsed::BadHex(_), _) => el("p")
+            .class("empty")
+            .text("Fix the hex text (see the message under it) to see the packet.")
+            .into(),
+        _ => el("p")
+            .class("empty")
+            .text("Paste hex bytes or pick a sample to see them decoded here.")
+            .into(),
     };
-    html! {
-        <section class="card result-card" aria-labelledby="result-heading">
-            <h2 id="result-heading">{ "Decoded" }</h2>
-            { body }
-        </section>
-    }
+    el("section")
+        .class("card result-card")
+        .attr("aria-labelledby", "result-heading")
+        .child(el("h2").id("result-heading").text("Decoded"))
+        .child(body)
+        .into()
 }
 
 /// Why a packet has no fields to show.
