@@ -17,7 +17,7 @@
 use std::rc::Rc;
 
 use yew::html::{
-    onchange, onclick, onfocus, oninput, onkeydown, onmouseenter, onmouseleave, onsubmit,
+    onchange, onclick, onfocus, oninput, onkeydown, onmouseenter, onmouseleave, onscroll, onsubmit,
 };
 use yew::virtual_dom::{AttrValue, Attributes, Key, Listener, Listeners, VNode, VTag, VText};
 use yew::{
@@ -179,6 +179,11 @@ impl El {
     /// `keydown`.
     pub fn on_keydown(self, callback: Callback<KeyboardEvent>) -> Self {
         self.listen(Rc::new(onkeydown::Wrapper::new(callback)))
+    }
+
+    /// `scroll`.
+    pub fn on_scroll(self, callback: Callback<Event>) -> Self {
+        self.listen(Rc::new(onscroll::Wrapper::new(callback)))
     }
 
     /// `focus`.

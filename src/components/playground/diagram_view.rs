@@ -10,9 +10,7 @@
 use std::rc::Rc;
 
 use web_sys::Element;
-use yew::html::onscroll;
 use yew::prelude::*;
-use yew::virtual_dom::VNode;
 
 use super::scroll_position::use_scroll_position;
 use super::Engine;
@@ -184,25 +182,15 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
                     (width, view.cursor_y + 6.0),
                 )),
         );
-    with_scroll(
-        el("div")
-            .class("diagram-scroll")
-            .node_ref(scroller)
-            .attr("tabindex", "-1")
-            .attr("data-testid", "diagram")
-            .child(heads)
-            .child(svg),
-        onscroll,
-    )
-}
-
-/// The element with a `scroll` listener, which the builder does not offer: added to the built tag.
-fn with_scroll(element: El, onscroll: Callback<Event>) -> Html {
-    let mut node: Html = element.into();
-    if let VNode::VTag(tag) = &mut node {
-        Rc::make_mut(tag).add_listener(Rc::new(onscroll::Wrapper::new(onscroll)));
-    }
-    node
+    el("div")
+        .class("diagram-scroll")
+        .node_ref(scroller)
+        .attr("tabindex", "-1")
+        .attr("data-testid", "diagram")
+        .on_scroll(onscroll)
+        .child(heads)
+        .child(svg)
+        .into()
 }
 
 /// A `<line>` from `(x1, y1)` to `(x2, y2)`.

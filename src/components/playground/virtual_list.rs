@@ -4,13 +4,9 @@
 //! the selection and bring it into view. With `follow` on it keeps the newest row in view; scrolling
 //! up turns following off, scrolling back to the bottom turns it on again.
 
-use std::rc::Rc;
-
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
-use yew::html::onscroll;
 use yew::prelude::*;
-use yew::virtual_dom::VNode;
 
 use super::scroll_position::use_scroll_position;
 use crate::components::el::el;
@@ -201,13 +197,5 @@ pub fn virtual_list(props: &VirtualListProps) -> Html {
                         .into()
                 })),
         );
-    with_scroll_listener(grid.into(), onscroll)
-}
-
-/// The element builder has no `scroll` listener: this adds one to an element it built.
-fn with_scroll_listener(mut node: Html, callback: Callback<Event>) -> Html {
-    if let VNode::VTag(tag) = &mut node {
-        Rc::make_mut(tag).add_listener(Rc::new(onscroll::Wrapper::new(callback)));
-    }
-    node
+    grid.on_scroll(onscroll).into()
 }
