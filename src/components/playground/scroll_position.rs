@@ -1,9 +1,13 @@
 //! A scroller whose position is decided while rendering: the message log, the packet list and the
 //! diagram all follow something (the newest row, the cursor) and must draw the window they will show.
 //! Moving the position during the render draws new content once, where it will be seen; the element
-//! is only told afterwards, by writing its scroll position (never reading it, which would force a
-//! layout). Its `scroll` event for that write is our own echo and is ignored; any other is the user,
-//! and the view follows them.
+//! is only told afterwards, by writing its scroll position. Its `scroll` event for that write is our
+//! own echo and is ignored; any other is the user, and the view follows them.
+//!
+//! A position past the end is first brought back to the end. The browser would clamp it anyway, and
+//! its echo would then differ from what was written: taken for the user, it would render the view
+//! again — and during a flood, where every render follows new packets past the end again, that
+//! became a render every frame, outside the flood's pacing.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -44,10 +48,16 @@ impl ScrollPosition {
         self.top.set(top);
     }
 
-    /// After a render: puts `element` where the view was drawn, unless it is there already.
+    /// After a render: puts `element` where the view was drawn (or at its end, if the view was
+    /// drawn past it), unless it is there already.
     pub fn write_to(&self, element: &Element) {
         let top = self.top.get();
         if self.written.get().is_none_or(|at| (at - top).abs() >= 1.0) {
+            // Reading the extent lays the page out; the write needs that same layout anyway, and
+            // nothing changes in between, so it is still one layout.
+            let end = f64::from(element.scroll_height() - element.client_height()).max(0.0);
+            let top = top.min(end);
+            self.top.set(top);
             self.written.set(Some(top));
             element.set_scroll_top(top as i32);
         }
