@@ -101,14 +101,15 @@ pub fn app() -> Html {
         }))
     });
 
+    // Renders spaced out during a flood (see `playground::pace`).
+    let pace = use_memo((), |_| Rc::new(RefCell::new(RenderPace::default())));
     // The page's heartbeat: move the workspace to now every frame, re-render when it changed.
     {
         let engine = (*engine).clone();
         let dispatcher = playground.dispatcher();
+        let pace = (*pace).clone();
         use_effect_with((), move |_| {
             let last = Rc::new(Cell::new(0u64));
-            // Renders spaced out during a flood (see `playground::pace`).
-            let pace = Rc::new(RefCell::new(RenderPace::default()));
             let hook_engine = engine.clone();
             let act_engine = engine.clone();
             let hook_pace = pace.clone();
@@ -139,14 +140,12 @@ pub fn app() -> Html {
                     };
                     if let Some((revision, _)) = changed.filter(due) {
                         last.set(revision);
-                        let started = clock::now() as f64;
-                        dispatcher.dispatch(PgAction::Tick(revision));
-                        // Yew renders in a microtask queued by the dispatch; this one runs after
-                        // it, its effects included: the render's cost paces the next ones.
-                        let pace = pace.clone();
-                        wasm_bindgen_futures::spawn_local(async move {
-                            pace.borrow_mut().rendered(clock::now() as f64 - started);
-                        });
+                        let flooding = {
+                            let mut pace = pace.borrow_mut();
+                            pace.render_started(clock::precise_ms(), engine.0.socket_ms());
+                            pace.flooding()
+                        };
+                        dispatcher.dispatch(PgAction::Tick { revision, flooding });
                     }
                 },
                 BACKGROUND_TICK_MS,
@@ -154,6 +153,18 @@ pub fn app() -> Html {
             // Effects run after the first render is in the DOM, with every control enabled.
             page::mark("ready");
             move || drop(frame)
+        });
+    }
+    // The render the heartbeat asked for is done when this runs: this component is the root, and
+    // Yew runs effects children first, so every effect of the render (and the layout a scroll
+    // position forces) is behind us. Its cost paces the next renders.
+    {
+        let pace = (*pace).clone();
+        let engine = (*engine).clone();
+        use_effect(move || {
+            if let Ok(mut pace) = pace.try_borrow_mut() {
+                pace.render_finished(clock::precise_ms(), engine.0.socket_ms());
+            }
         });
     }
     use_effect_with(playground.theme, |theme| page::apply_theme(theme.value()));

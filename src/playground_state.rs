@@ -96,6 +96,9 @@ pub const PRESETS: [(&str, &str); 7] = [
 pub struct PlaygroundState {
     /// The workspace revision last rendered.
     pub revision: u64,
+    /// Traffic is a flood (see `playground::pace`): the diagram shows each render as it is, without
+    /// animating packets in between.
+    pub flooding: bool,
     /// Whether the page itself came over https:// (for the mixed-content check).
     pub page_is_https: bool,
     /// Broker kind chosen in the form.
@@ -255,8 +258,9 @@ pub enum SubscribeEdit {
 /// Everything that can happen on the playground page.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PgAction {
-    /// The workspace changed (once per animation frame at most).
-    Tick(u64),
+    /// The workspace changed (once per animation frame at most): its revision, and whether traffic
+    /// is a flood (then renders are spaced out and nothing glides between them).
+    Tick { revision: u64, flooding: bool },
     /// The broker kind was chosen.
     SetBrokerKind(BrokerKind),
     /// The URL was edited (or a preset picked).
@@ -352,6 +356,7 @@ impl PlaygroundState {
         let url = PRESETS[0].1.to_string();
         PlaygroundState {
             revision: 0,
+            flooding: false,
             page_is_https,
             broker_kind: BrokerKind::Simulated,
             url_check: check_url(&url, page_is_https),
@@ -499,14 +504,17 @@ impl Reducible for PlaygroundState {
     type Action = PgAction;
 
     fn reduce(self: Rc<Self>, action: PgAction) -> Rc<Self> {
-        if let PgAction::Tick(revision) = action {
-            if revision == self.revision {
+        if let PgAction::Tick { revision, flooding } = action {
+            if revision == self.revision && flooding == self.flooding {
                 return self;
             }
         }
         let mut next = (*self).clone();
         match action {
-            PgAction::Tick(revision) => next.revision = revision,
+            PgAction::Tick { revision, flooding } => {
+                next.revision = revision;
+                next.flooding = flooding;
+            }
             PgAction::SetBrokerKind(kind) => next.broker_kind = kind,
             PgAction::SetUrl(url) => {
                 next.url_check = check_url(&url, next.page_is_https);
@@ -686,10 +694,13 @@ mod tests {
     #[test]
     fn an_unchanged_tick_keeps_the_same_state() {
         let state = start();
-        let same = state.clone().reduce(PgAction::Tick(0));
+        let tick = |revision, flooding| PgAction::Tick { revision, flooding };
+        let same = state.clone().reduce(tick(0, false));
         assert!(Rc::ptr_eq(&state, &same));
-        let newer = state.reduce(PgAction::Tick(3));
+        let newer = state.reduce(tick(3, false));
         assert_eq!(newer.revision, 3);
+        let flood = newer.clone().reduce(tick(3, true));
+        assert!(flood.flooding && !Rc::ptr_eq(&newer, &flood));
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub struct RenderPace {
     packets_then: u64,
     /// Smoothed cost of a render, in milliseconds.
     cost_ms: f64,
+    /// The render under way: when it was asked for, and the socket time spent by then.
+    started: Option<(f64, f64)>,
+    /// The last change seen came in a flood.
+    flooding: bool,
 }
 
 impl RenderPace {
@@ -37,6 +41,26 @@ impl RenderPace {
         } else {
             (self.cost_ms + ms) / 2.0
         };
+    }
+
+    /// A render was asked for at `now` (ms), when socket events had taken `socket_ms` in all.
+    pub fn render_started(&mut self, now: f64, socket_ms: f64) {
+        self.started = Some((now, socket_ms));
+    }
+
+    /// The render asked for last has run, its effects (and the layout they force) included. Yew
+    /// yields to the browser in the middle of a long render, and the frames that arrive meanwhile
+    /// are handled then: their time (`socket_ms` has grown by it) is not the render's.
+    pub fn render_finished(&mut self, now: f64, socket_ms: f64) {
+        if let Some((at, socket_then)) = self.started.take() {
+            self.rendered(((now - at) - (socket_ms - socket_then)).max(0.0));
+        }
+    }
+
+    /// Whether the last change seen came in a flood. The diagram then stops animating packets
+    /// between renders: gliding would cost a render every frame, the very thing the spacing saves.
+    pub fn flooding(&self) -> bool {
+        self.flooding
     }
 
     /// What a render costs (smoothed), in milliseconds.
@@ -56,6 +80,7 @@ impl RenderPace {
         let elapsed = now - self.rendered_at;
         let arrived = packets.saturating_sub(self.packets_then) as f64;
         let flooding = arrived > FLOOD_PACKETS_PER_S * elapsed.max(1.0) / 1_000.0;
+        self.flooding = flooding;
         if flooding && elapsed < self.flood_spacing_ms() {
             return false;
         }
@@ -143,5 +168,17 @@ mod tests {
             "{}",
             pace.flood_spacing_ms()
         );
+    }
+
+    #[test]
+    fn frames_handled_in_the_middle_of_a_render_are_not_its_cost() {
+        let mut pace = RenderPace::default();
+        // Asked for at 100 ms, done at 160 ms; sockets took 45 ms of that while Yew had yielded.
+        pace.render_started(100.0, 1_000.0);
+        pace.render_finished(160.0, 1_045.0);
+        assert_eq!(pace.cost_ms(), 15.0);
+        // A render nobody timed (a click, not the heartbeat) changes nothing.
+        pace.render_finished(400.0, 1_100.0);
+        assert_eq!(pace.cost_ms(), 15.0);
     }
 }

@@ -24,6 +24,11 @@ pub fn now() -> u64 {
     })
 }
 
+/// `performance.now()` to the fraction of a millisecond: for measuring work shorter than one.
+pub fn precise_ms() -> f64 {
+    PERFORMANCE.with(|performance| performance.as_ref().map_or(0.0, |p| p.now()))
+}
+
 /// How to turn workspace time into local wall-clock time.
 pub fn wall_clock() -> Clock {
     let date = js_sys::Date::new_0();

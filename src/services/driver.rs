@@ -28,6 +28,8 @@ pub struct Driver {
     outbox: RefCell<Outbox>,
     /// A flush timer is pending.
     flush_scheduled: Cell<bool>,
+    /// Milliseconds spent handling socket events since the page started.
+    socket_ms: Cell<f64>,
     me: Weak<Driver>,
 }
 
@@ -39,6 +41,7 @@ impl Driver {
             sockets: RefCell::new(SortedMap::new()),
             outbox: RefCell::new(Outbox::default()),
             flush_scheduled: Cell::new(false),
+            socket_ms: Cell::new(0.0),
             me: me.clone(),
         })
     }
@@ -62,6 +65,12 @@ impl Driver {
         };
         self.perform();
         Some(result)
+    }
+
+    /// Milliseconds spent handling socket events since the page started. A render that the
+    /// scheduler splits around waiting frames is measured without them (see `playground::pace`).
+    pub fn socket_ms(&self) -> f64 {
+        self.socket_ms.get()
     }
 
     /// Reads the workspace (for rendering). Never call `with` while holding it.
@@ -163,6 +172,13 @@ impl Driver {
     }
 
     fn on_socket(&self, socket: SocketId, event: SocketEvent) {
+        let started = clock::precise_ms();
+        self.handle_socket(socket, event);
+        self.socket_ms
+            .set(self.socket_ms.get() + (clock::precise_ms() - started));
+    }
+
+    fn handle_socket(&self, socket: SocketId, event: SocketEvent) {
         match event {
             SocketEvent::Open => self.with(|workspace, now| workspace.on_open(socket, now)),
             SocketEvent::Frame(bytes) => {

@@ -302,7 +302,7 @@ pub fn diagram_card(props: &DiagramCardProps) -> Html {
                         .class("diagram-column")
                         .child(html! {
                             <DiagramView engine={engine.clone()} revision={state.revision} selected={state.selected_packet}
-                                {on_select} {reduced_motion} />
+                                {on_select} {reduced_motion} flooding={state.flooding} />
                         })
                         .child(body),
                 )

@@ -38,6 +38,9 @@ pub struct DiagramViewProps {
     pub on_select: Callback<u64>,
     /// No gliding: packets jump between steps.
     pub reduced_motion: bool,
+    /// Traffic is a flood: each (spaced-out) render shows the packets where they are, and nothing
+    /// glides in between — a render every frame would take the time the messages need.
+    pub flooding: bool,
 }
 
 /// The diagram.
@@ -76,6 +79,7 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
     };
     let moving = playhead.playing
         && !props.reduced_motion
+        && !props.flooding
         && view.arrows.iter().any(|a| a.fate == Fate::InFlight);
 
     // Animate: one more frame while something flies.
