@@ -53,7 +53,9 @@ pub fn messages_json<'a>(
             Ok(text) => fields.push(("payload", json_string(text))),
             Err(_) => fields.push((
                 "payload_base64",
-                json_string(&base64::engine::general_purpose::STANDARD.encode(&record.payload)),
+                json_string(
+                    &base64::engine::general_purpose::STANDARD.encode(record.payload.as_slice()),
+                ),
             )),
         }
         if let Some(properties) = record.properties.as_deref() {
@@ -110,7 +112,7 @@ mod tests {
             client: 1,
             direction: Direction::Received,
             topic: Rc::from("kitchen/temp"),
-            payload: Rc::from(&b"<b>\"21.5\"</b>"[..]),
+            payload: Rc::new(b"<b>\"21.5\"</b>".to_vec()),
             qos: QoS::AtLeastOnce,
             retain: true,
             dup: false,
@@ -124,7 +126,7 @@ mod tests {
             step: 0,
         };
         let binary = MessageRecord {
-            payload: Rc::from(&[0xffu8, 0x00][..]),
+            payload: Rc::new(vec![0xffu8, 0x00]),
             properties: None,
             direction: Direction::Sent,
             packet_id: None,

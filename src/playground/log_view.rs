@@ -255,7 +255,7 @@ mod tests {
             client,
             direction,
             topic: Rc::from(topic),
-            payload: Rc::from(&b"x"[..]),
+            payload: Rc::new(b"x".to_vec()),
             qos: QoS::AtMostOnce,
             retain: false,
             dup: false,

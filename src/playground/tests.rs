@@ -1281,7 +1281,7 @@ fn history_keeps_payloads_within_its_byte_budget() {
     use super::workspace::{History, MAX_HISTORY_BYTES};
     use std::rc::Rc;
 
-    let payload: Rc<[u8]> = Rc::from(vec![7u8; MAX_HISTORY_BYTES / 4]);
+    let payload = Rc::new(vec![7u8; MAX_HISTORY_BYTES / 4]);
     let mut history = History::default();
     for n in 0..12u64 {
         let index = history.messages.push(MessageRecord {

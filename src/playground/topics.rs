@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use mqtt_core::Instant;
 
+use crate::playground::model::Payload;
 use crate::playground::series::{numeric, POINTS};
 
 /// Children of a node, sorted by name (a sorted vector: cheaper in WebAssembly than a `BTreeMap`).
@@ -67,7 +68,7 @@ pub struct TopicNode {
     /// Messages received on this topic and every topic below it.
     pub total: u64,
     /// The last payload received on exactly this topic, and when.
-    pub last: Option<(Rc<[u8]>, Instant)>,
+    pub last: Option<(Payload, Instant)>,
     /// Whether the broker holds a retained message for this topic, as far as we have seen.
     pub retained: bool,
     /// The last numeric payloads on exactly this topic, oldest first (at most
@@ -84,7 +85,7 @@ pub struct TopicTree {
 
 impl TopicTree {
     /// Counts a received message on `topic`. `retain` is its RETAIN flag as delivered.
-    pub fn record(&mut self, topic: &Rc<str>, payload: &Rc<[u8]>, retain: bool, at: Instant) {
+    pub fn record(&mut self, topic: &Rc<str>, payload: &Payload, retain: bool, at: Instant) {
         let mut parent: Option<usize> = None;
         let mut end = 0;
         let count = topic.split('/').count();
@@ -237,7 +238,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn record(tree: &mut TopicTree, topic: &str, payload: &str, retain: bool) {
-        tree.record(&Rc::from(topic), &Rc::from(payload.as_bytes()), retain, 7);
+        tree.record(&Rc::from(topic), &Rc::new(payload.as_bytes().to_vec()), retain, 7);
     }
 
     #[test]

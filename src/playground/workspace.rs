@@ -16,7 +16,8 @@ use mqtt_core::Instant;
 use super::config::{ClientConfig, PublishRequest, SubscribeRequest};
 use super::explain;
 use super::model::{
-    Beat, ClientKey, Direction, Level, Mark, MarkKind, MessageRecord, Notice, PacketRecord, Status,
+    Beat, ClientKey, Direction, Level, Mark, MarkKind, MessageRecord, Notice, PacketRecord,
+    Payload, Status,
 };
 use super::panels::Panels;
 use super::real::{HoldView, RealBackend};
@@ -260,6 +261,9 @@ pub(crate) struct Shared {
     /// Hold mode on a real broker: the time between steps is the user's thinking, not the network's,
     /// so it does not space the diagram's steps (a handshake walked over a minute stays on one screen).
     pub compact: bool,
+    /// The last message's topic: a flood repeats one topic, and its messages share this string
+    /// instead of allocating it again each.
+    pub last_topic: Option<Rc<str>>,
 }
 
 /// In hold mode, steps are spaced as if at most this many milliseconds passed between them.
@@ -280,6 +284,18 @@ pub(crate) struct SharedBase {
 impl Shared {
     pub fn entry(&mut self, key: ClientKey) -> Option<&mut ClientEntry> {
         self.clients.iter_mut().find(|entry| entry.key == key)
+    }
+
+    /// `topic` as a shared string, the last one's when it is the same.
+    fn shared_topic(&mut self, topic: &str) -> Rc<str> {
+        match &self.last_topic {
+            Some(last) if **last == *topic => last.clone(),
+            _ => {
+                let shared: Rc<str> = Rc::from(topic);
+                self.last_topic = Some(shared.clone());
+                shared
+            }
+        }
     }
 
     pub fn changed(&mut self) {
@@ -416,12 +432,13 @@ impl Shared {
             self.topics
                 .note_retained(message.topic(), message.payload.is_empty());
         }
+        let topic = self.shared_topic(message.topic());
         self.history.messages.push(MessageRecord {
             at,
             client,
             direction: Direction::Sent,
-            topic: Rc::from(message.topic()),
-            payload: Rc::from(message.payload.as_slice()),
+            topic,
+            payload: Rc::new(message.payload.clone()),
             qos: message.qos,
             retain: message.retain,
             dup: false,
@@ -477,8 +494,8 @@ impl Shared {
         packet_id: Option<u16>,
         dup: bool,
     ) {
-        let topic: Rc<str> = Rc::from(message.topic());
-        let payload: Rc<[u8]> = Rc::from(message.payload);
+        let topic = self.shared_topic(message.topic());
+        let payload: Payload = Rc::new(message.payload);
         self.topics.record(&topic, &payload, message.retain, at);
         let traced = traced::device_of(&topic).map(|device| (device.to_string(), payload.clone()));
         if let Some(entry) = self.entry(client) {
