@@ -238,7 +238,12 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn record(tree: &mut TopicTree, topic: &str, payload: &str, retain: bool) {
-        tree.record(&Rc::from(topic), &Rc::new(payload.as_bytes().to_vec()), retain, 7);
+        tree.record(
+            &Rc::from(topic),
+            &Rc::new(payload.as_bytes().to_vec()),
+            retain,
+            7,
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::render::{request_animation_frame, AnimationFrame};
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 
 use crate::playground::time::Clock;
 
@@ -77,6 +77,11 @@ fn schedule(handle: Rc<RefCell<Option<AnimationFrame>>>, frame: Rc<dyn Fn()>) {
 /// moves). Dropping the handle cancels it.
 pub fn next_frame(frame: impl FnOnce() + 'static) -> AnimationFrame {
     request_animation_frame(move |_| frame())
+}
+
+/// Calls `then` once, `ms` milliseconds from now, unless the returned handle is dropped first.
+pub fn after(ms: u32, then: impl FnOnce() + 'static) -> Timeout {
+    Timeout::new(ms, then)
 }
 
 /// Calls `tick` every `ms` milliseconds until the returned handle is dropped (a view whose words

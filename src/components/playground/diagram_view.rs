@@ -54,6 +54,7 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
     // Bumped by the animation frame: the only thing it does is render again.
     let frame = use_state(|| 0u32);
     let pending = use_mut_ref(|| None::<gloo::render::AnimationFrame>);
+    let landing = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
 
     let (view, playhead) = {
         let workspace = props.engine.0.read();
@@ -82,18 +83,39 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
         && !props.flooding
         && view.arrows.iter().any(|a| a.fate == Fate::InFlight);
 
+    // During a flood (on a real broker: the simulator's cursor moves every frame anyway) nothing
+    // glides, but what is in flight at the last render must still land when the flood stops: one
+    // more render when the last of it is due, in wall-clock time.
+    let live = playhead.playing && !playhead.simulated && playhead.at_head();
+    let landing_in_ms = if props.flooding && live {
+        view.arrows
+            .iter()
+            .filter(|a| a.fate == Fate::InFlight)
+            .filter_map(|a| a.flight.map(|(_, due)| due))
+            .reduce(f64::max)
+            .map(|due| (due - clock::now() as f64).max(0.0) as u32 + 1)
+    } else {
+        None
+    };
+
     // Animate: one more frame while something flies.
     {
         let frame = frame.clone();
         let pending = pending.clone();
-        use_effect_with((moving, *frame, props.revision), move |(moving, ..)| {
-            if *moving {
+        let landing = landing.clone();
+        use_effect_with(
+            (moving, landing_in_ms, *frame, props.revision),
+            move |(moving, landing_in_ms, ..)| {
                 let next = *frame + 1;
-                *pending.borrow_mut() = Some(clock::next_frame(move || frame.set(next)));
-            } else {
-                pending.borrow_mut().take();
-            }
-        });
+                *landing.borrow_mut() = None;
+                *pending.borrow_mut() = None;
+                if *moving {
+                    *pending.borrow_mut() = Some(clock::next_frame(move || frame.set(next)));
+                } else if let Some(ms) = *landing_in_ms {
+                    *landing.borrow_mut() = Some(clock::after(ms, move || frame.set(next)));
+                }
+            },
+        );
     }
     // After the render, move the element to where the view was drawn.
     {
