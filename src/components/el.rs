@@ -235,3 +235,102 @@ impl From<El> for Html {
         VNode::VTag(Rc::new(*element.0))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    fn tag(html: Html) -> Rc<VTag> {
+        match html {
+            VNode::VTag(tag) => tag,
+            other => panic!("not an element: {other:?}"),
+        }
+    }
+
+    fn attributes(tag: &VTag) -> Vec<(String, String)> {
+        let mut all: Vec<_> = tag
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        all.sort();
+        all
+    }
+
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn attributes_flags_and_optional_ones_are_what_html_would_set() {
+        let li = tag(el("li")
+            .class("fault-client")
+            .attr("data-name", String::from("dashboard"))
+            .label("Cut the link")
+            .flag("open", true)
+            .flag("disabled", false)
+            .attr_opt("title", None::<&str>)
+            .attr_opt("aria-current", Some("page"))
+            .into());
+        assert_eq!(li.tag(), "li");
+        assert_eq!(
+            attributes(&li),
+            pairs(&[
+                ("aria-current", "page"),
+                ("aria-label", "Cut the link"),
+                ("class", "fault-client"),
+                ("data-name", "dashboard"),
+                ("open", "open"),
+            ])
+        );
+        assert_eq!(tag(button().into()).attributes.iter().count(), 1);
+    }
+
+    #[test]
+    fn inputs_keep_value_and_checked_as_properties_other_elements_as_attributes() {
+        let field = tag(input()
+            .attr("type", "checkbox")
+            .value("on")
+            .checked(true)
+            .into());
+        assert_eq!(field.value().map(|v| v.to_string()), Some("on".into()));
+        assert_eq!(field.checked(), Some(true));
+        assert_eq!(attributes(&field), pairs(&[("type", "checkbox")]));
+        let area = tag(textarea().value("21.5").into());
+        assert_eq!(area.value().map(|v| v.to_string()), Some("21.5".into()));
+        let option = tag(el("option").value("drop").into());
+        assert_eq!(attributes(&option), pairs(&[("value", "drop")]));
+    }
+
+    #[test]
+    fn children_keep_the_shape_html_gives_them() {
+        let list = tag(el("ul")
+            .text("a")
+            .child_opt(None::<Html>)
+            .child_opt(Some(el("li")))
+            .children((0..3).map(|n| el("li").key(n).into()))
+            .into());
+        let Some(VNode::VList(children)) = list.children() else {
+            panic!("no child list");
+        };
+        // Text, an empty placeholder where nothing was, the element, and the items as one list.
+        assert_eq!(children.len(), 4);
+        assert!(matches!(&children[0], VNode::VText(_)));
+        assert!(matches!(&children[1], VNode::VList(empty) if empty.is_empty()));
+        assert!(matches!(&children[2], VNode::VTag(_)));
+        assert!(matches!(&children[3], VNode::VList(items) if items.len() == 3));
+    }
+
+    #[test]
+    fn listeners_are_attached() {
+        let clicked = tag(button().on_click(Callback::noop()).into());
+        let plain = tag(button().into());
+        assert_ne!(*clicked, *plain);
+    }
+}
