@@ -5,7 +5,9 @@
 use mqtt_core::ProtocolVersion;
 use yew::prelude::*;
 
-use super::{checked, error_for, input_text, qos_select, selected, text_field, textarea_text};
+use super::{
+    checked, error_for, form_end, input_text, qos_select, selected, text_field, textarea_text,
+};
 use crate::components::el::{button, el, input, textarea};
 use crate::playground::forms::{version_from, ClientForm, FormError};
 use crate::playground_state::ClientEdit;
@@ -302,20 +304,6 @@ pub fn add_client_form(props: &AddClientFormProps) -> Html {
                 .child_opt(will)
                 .child_opt(v5_properties),
         )
-        .child_opt(general.map(|message| {
-            el("p")
-                .class("field-error")
-                .attr("role", "alert")
-                .text(message)
-        }))
-        .child(
-            el("div").class("buttons").child(
-                el("button")
-                    .attr("type", "submit")
-                    .class("primary")
-                    .id("add-client")
-                    .text("Add and connect"),
-            ),
-        )
+        .child(form_end(general, "add-client", "Add and connect", false))
         .into()
 }

@@ -149,6 +149,19 @@ fn client_row(client: &FaultClient, on: &Callback<(ClientKey, ClientFault)>) -> 
         .into()
 }
 
+/// A range input's change, as the number it now shows (a value that does not parse is ignored).
+fn on_number<T: std::str::FromStr + 'static>(on: &Callback<T>) -> Callback<Event> {
+    let on = on.clone();
+    Callback::from(move |event: Event| {
+        let value = event
+            .target_unchecked_into::<web_sys::HtmlInputElement>()
+            .value();
+        if let Ok(number) = value.parse() {
+            on.emit(number)
+        }
+    })
+}
+
 /// The panel.
 pub fn fault_panel(props: &FaultPanelProps) -> Html {
     let on_kind = {
@@ -202,30 +215,8 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
                 .value(value)
                 .on_change(on)
         };
-        let on_latency = {
-            let on = props.on_latency.clone();
-            Callback::from(move |e: Event| {
-                if let Ok(v) = e
-                    .target_unchecked_into::<web_sys::HtmlInputElement>()
-                    .value()
-                    .parse()
-                {
-                    on.emit(v)
-                }
-            })
-        };
-        let on_loss = {
-            let on = props.on_loss.clone();
-            Callback::from(move |e: Event| {
-                if let Ok(v) = e
-                    .target_unchecked_into::<web_sys::HtmlInputElement>()
-                    .value()
-                    .parse()
-                {
-                    on.emit(v)
-                }
-            })
-        };
+        let on_latency = on_number(&props.on_latency);
+        let on_loss = on_number(&props.on_loss);
         el("div")
             .class("sliders")
             .child(

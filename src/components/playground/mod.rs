@@ -8,7 +8,7 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::components::el::{el, input};
+use crate::components::el::{el, fragment, input};
 use crate::playground::forms::FormError;
 use crate::services::driver::Driver;
 
@@ -122,6 +122,37 @@ pub fn text_field(
         )
         .child_opt(note)
         .into()
+}
+
+/// The end of a form: its error that is about no one field (announced when it appears), then its
+/// submit button.
+pub fn form_end(
+    error: Option<String>,
+    button_id: &'static str,
+    label: &'static str,
+    disabled: bool,
+) -> Html {
+    let error = error.map_or_else(Html::default, |message| {
+        el("p")
+            .class("field-error")
+            .attr("role", "alert")
+            .text(message)
+            .into()
+    });
+    fragment([
+        error,
+        el("div")
+            .class("buttons")
+            .child(
+                el("button")
+                    .attr("type", "submit")
+                    .class("primary")
+                    .id(button_id)
+                    .flag("disabled", disabled)
+                    .text(label),
+            )
+            .into(),
+    ])
 }
 
 /// A QoS `<select>`.

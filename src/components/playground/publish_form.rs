@@ -5,7 +5,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::{checked, error_for, input_text, qos_select, selected, text_field, textarea_text};
+use super::{
+    checked, error_for, form_end, input_text, qos_select, selected, text_field, textarea_text,
+};
 use crate::components::el::{el, input, textarea};
 use crate::playground::forms::{FormError, PublishForm};
 use crate::playground::model::ClientKey;
@@ -243,22 +245,12 @@ pub fn publish_panel(props: &PublishPanelProps) -> Html {
                         ),
                 )
                 .child_opt(more)
-                .child_opt(general.map(|message| {
-                    el("p")
-                        .class("field-error")
-                        .attr("role", "alert")
-                        .text(message)
-                }))
-                .child(
-                    el("div").class("buttons").child(
-                        el("button")
-                            .attr("type", "submit")
-                            .class("primary")
-                            .id("publish-button")
-                            .flag("disabled", props.client.is_none())
-                            .text("Publish"),
-                    ),
-                ),
+                .child(form_end(
+                    general,
+                    "publish-button",
+                    "Publish",
+                    props.client.is_none(),
+                )),
         )
         .into()
 }

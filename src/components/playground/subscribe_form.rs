@@ -5,7 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::publish_form::{client_select, ClientChoice};
-use super::{checked, error_for, input_text, qos_select, selected, text_field};
+use super::{checked, error_for, form_end, input_text, qos_select, selected, text_field};
 use crate::components::el::{button, el, input};
 use crate::playground::forms::{FormError, SubscribeForm};
 use crate::playground::model::ClientKey;
@@ -170,22 +170,12 @@ pub fn subscribe_panel(props: &SubscribePanelProps) -> Html {
                         .text(preset_note),
                 )
                 .child_opt(more)
-                .child_opt(general.map(|message| {
-                    el("p")
-                        .class("field-error")
-                        .attr("role", "alert")
-                        .text(message)
-                }))
-                .child(
-                    el("div").class("buttons").child(
-                        el("button")
-                            .attr("type", "submit")
-                            .class("primary")
-                            .id("subscribe-button")
-                            .flag("disabled", props.client.is_none())
-                            .text("Subscribe"),
-                    ),
-                ),
+                .child(form_end(
+                    general,
+                    "subscribe-button",
+                    "Subscribe",
+                    props.client.is_none(),
+                )),
         )
         .into()
 }
