@@ -11,6 +11,7 @@ use yew::virtual_dom::AttrValue;
 use crate::components::el::{button, el, fragment, input};
 
 use super::chart::{numeric_chart, HEIGHT, WIDTH};
+use super::log_list::{log_list, LogSource};
 use super::virtual_list::VirtualList;
 use super::{input_text, selected, Engine};
 use crate::playground::log_view::{FilteredLog, LogFilter};
@@ -61,39 +62,20 @@ pub struct MessagesViewProps {
 
 /// The log with its toolbar and the selected message.
 pub fn messages_view(props: &MessagesViewProps) -> Html {
-    let filtered = &props.filtered;
-    let (rows, total, selected_row) = {
-        let workspace = props.engine.0.read();
-        let log = &workspace.history().messages;
-        let mut view = filtered.borrow_mut();
-        view.update(log, &props.filter);
-        let selected_row = props.selected.and_then(|index| view.row_of(log, index));
-        (view.len(log), log.len(), selected_row)
-    };
-
-    let render_row = {
-        let engine = props.engine.clone();
-        let filtered: Rc<RefCell<FilteredLog>> = filtered.clone();
-        let clock = props.clock;
-        Callback::from(move |row: usize| {
-            let workspace = engine.0.read();
-            let log = &workspace.history().messages;
-            let Some(record) = filtered.borrow().index(log, row).and_then(|i| log.get(i)) else {
-                return Html::default();
-            };
-            row_cells(record, workspace.name(record.client), &clock)
-        })
-    };
-    let on_select_row = {
-        let engine = props.engine.clone();
-        let filtered = filtered.clone();
-        let on_select = props.on_select.clone();
-        Callback::from(move |row: usize| {
-            let workspace = engine.0.read();
-            let index = filtered.borrow().index(&workspace.history().messages, row);
-            on_select.emit(index);
-        })
-    };
+    let list = log_list(
+        &props.engine,
+        &props.filtered,
+        &props.filter,
+        LogSource {
+            log: |history| &history.messages,
+            cells: |workspace, record, clock| {
+                row_cells(record, workspace.name(record.client), clock)
+            },
+        },
+        props.selected,
+        props.clock,
+        &props.on_select,
+    );
 
     let on_topic = props
         .on_topic
@@ -130,10 +112,10 @@ pub fn messages_view(props: &MessagesViewProps) -> Html {
                 .into()
         }),
     );
-    let count = if rows == total {
-        format!("{total} messages")
+    let count = if list.rows == list.total {
+        format!("{} messages", list.total)
     } else {
-        format!("{rows} of {total} messages")
+        format!("{} of {} messages", list.rows, list.total)
     };
     let option = |value: AttrValue, selected: bool, label: AttrValue| {
         el("option")
@@ -228,7 +210,7 @@ pub fn messages_view(props: &MessagesViewProps) -> Html {
             button()
                 .id("log-export")
                 .on_click(on_export)
-                .flag("disabled", rows == 0)
+                .flag("disabled", list.rows == 0)
                 .text("Export JSON"),
         );
     fragment([
@@ -239,8 +221,8 @@ pub fn messages_view(props: &MessagesViewProps) -> Html {
             .text(count)
             .into(),
         html! {
-            <VirtualList id="message-log" label="Messages" class="log-grid" rows={rows} {header}
-                render={render_row} selected={selected_row} on_select={on_select_row}
+            <VirtualList id="message-log" label="Messages" class="log-grid" rows={list.rows} {header}
+                render={list.render} selected={list.selected_row} on_select={list.on_select}
                 follow={props.follow} on_follow={props.on_follow.clone()} revision={props.revision}
                 empty="No messages yet: subscribe a client, then publish." />
         },

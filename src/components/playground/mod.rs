@@ -20,6 +20,7 @@ pub mod diagram_card;
 pub mod diagram_view;
 pub mod fault_panel;
 pub mod hold_queue;
+pub mod log_list;
 pub mod message_view;
 pub mod packet_view;
 pub mod page;

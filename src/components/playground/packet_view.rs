@@ -9,6 +9,7 @@ use mqtt_core::ProtocolVersion;
 use yew::prelude::*;
 use yew::virtual_dom::AttrValue;
 
+use super::log_list::{log_list, LogSource};
 use super::virtual_list::VirtualList;
 use super::{selected, Engine};
 use crate::components::el::{button, el, fragment, input, text};
@@ -48,40 +49,23 @@ pub struct PacketsViewProps {
 
 /// The packet list and the selected packet.
 pub fn packets_view(props: &PacketsViewProps) -> Html {
-    let filtered = &props.filtered;
     let filter = PacketFilter {
         client: props.client,
     };
-    let (rows, total, selected_row) = {
-        let workspace = props.engine.0.read();
-        let log = &workspace.history().packets;
-        let mut view = filtered.borrow_mut();
-        view.update(log, &filter);
-        let row = props.selected.and_then(|index| view.row_of(log, index));
-        (view.len(log), log.len(), row)
-    };
-    let render_row = {
-        let engine = props.engine.clone();
-        let filtered: Rc<RefCell<FilteredPackets>> = filtered.clone();
-        let clock = props.clock;
-        Callback::from(move |row: usize| {
-            let workspace = engine.0.read();
-            let log = &workspace.history().packets;
-            let Some(record) = filtered.borrow().index(log, row).and_then(|i| log.get(i)) else {
-                return Html::default();
-            };
-            row_cells(record, workspace.name(record.client), &clock)
-        })
-    };
-    let on_select_row = {
-        let engine = props.engine.clone();
-        let filtered = filtered.clone();
-        let on_select = props.on_select.clone();
-        Callback::from(move |row: usize| {
-            let workspace = engine.0.read();
-            on_select.emit(filtered.borrow().index(&workspace.history().packets, row));
-        })
-    };
+    let list = log_list(
+        &props.engine,
+        &props.filtered,
+        &filter,
+        LogSource {
+            log: |history| &history.packets,
+            cells: |workspace, record, clock| {
+                row_cells(record, workspace.name(record.client), clock)
+            },
+        },
+        props.selected,
+        props.clock,
+        &props.on_select,
+    );
     let on_client = props
         .on_client
         .reform(|event: Event| selected(&event).parse().ok());
@@ -106,10 +90,10 @@ pub fn packets_view(props: &PacketsViewProps) -> Html {
                 .into()
         }),
     );
-    let count = if rows == total {
-        format!("{total} packets")
+    let count = if list.rows == list.total {
+        format!("{} packets", list.total)
     } else {
-        format!("{rows} of {total} packets")
+        format!("{} of {} packets", list.rows, list.total)
     };
     let option = |value: AttrValue, selected: bool, label: AttrValue| {
         el("option")
@@ -163,8 +147,8 @@ pub fn packets_view(props: &PacketsViewProps) -> Html {
             .text(count)
             .into(),
         html! {
-            <VirtualList id="packet-list" label="Packets" class="packet-grid" rows={rows} {header}
-                render={render_row} selected={selected_row} on_select={on_select_row}
+            <VirtualList id="packet-list" label="Packets" class="packet-grid" rows={list.rows} {header}
+                render={list.render} selected={list.selected_row} on_select={list.on_select}
                 follow={props.follow} on_follow={props.on_follow.clone()} revision={props.revision}
                 empty="No packets yet: add a client." />
         },
