@@ -142,7 +142,7 @@ pub fn app() -> Html {
                         last.set(revision);
                         let flooding = {
                             let mut pace = pace.borrow_mut();
-                            pace.render_started(clock::precise_ms(), engine.0.socket_ms());
+                            pace.render_started(clock::precise_ms(), engine.0.io_ms());
                             pace.flooding()
                         };
                         dispatcher.dispatch(PgAction::Tick { revision, flooding });
@@ -163,7 +163,7 @@ pub fn app() -> Html {
         let engine = (*engine).clone();
         use_effect(move || {
             if let Ok(mut pace) = pace.try_borrow_mut() {
-                pace.render_finished(clock::precise_ms(), engine.0.socket_ms());
+                pace.render_finished(clock::precise_ms(), engine.0.io_ms());
             }
         });
     }

@@ -45,17 +45,18 @@ impl RenderPace {
         };
     }
 
-    /// A render was asked for at `now` (ms), when socket events had taken `socket_ms` in all.
-    pub fn render_started(&mut self, now: f64, socket_ms: f64) {
-        self.started = Some((now, socket_ms));
+    /// A render was asked for at `now` (ms), when sockets had taken `io_ms` in all.
+    pub fn render_started(&mut self, now: f64, io_ms: f64) {
+        self.started = Some((now, io_ms));
     }
 
     /// The render asked for last has run, its effects (and the layout they force) included. Yew
     /// yields to the browser in the middle of a long render, and the frames that arrive meanwhile
-    /// are handled then: their time (`socket_ms` has grown by it) is not the render's.
-    pub fn render_finished(&mut self, now: f64, socket_ms: f64) {
-        if let Some((at, socket_then)) = self.started.take() {
-            self.rendered(((now - at) - (socket_ms - socket_then)).max(0.0));
+    /// are handled then, and waiting acknowledgements flushed: their time (`io_ms` has grown by it)
+    /// is not the render's.
+    pub fn render_finished(&mut self, now: f64, io_ms: f64) {
+        if let Some((at, io_then)) = self.started.take() {
+            self.rendered(((now - at) - (io_ms - io_then)).max(0.0));
         }
     }
 

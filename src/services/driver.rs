@@ -28,8 +28,9 @@ pub struct Driver {
     outbox: RefCell<Outbox>,
     /// A flush timer is pending.
     flush_scheduled: Cell<bool>,
-    /// Milliseconds spent handling socket events since the page started.
-    socket_ms: Cell<f64>,
+    /// Milliseconds spent on sockets since the page started: handling their events and flushing
+    /// sends.
+    io_ms: Cell<f64>,
     me: Weak<Driver>,
 }
 
@@ -41,7 +42,7 @@ impl Driver {
             sockets: RefCell::new(SortedMap::new()),
             outbox: RefCell::new(Outbox::default()),
             flush_scheduled: Cell::new(false),
-            socket_ms: Cell::new(0.0),
+            io_ms: Cell::new(0.0),
             me: me.clone(),
         })
     }
@@ -67,10 +68,19 @@ impl Driver {
         Some(result)
     }
 
-    /// Milliseconds spent handling socket events since the page started. A render that the
-    /// scheduler splits around waiting frames is measured without them (see `playground::pace`).
-    pub fn socket_ms(&self) -> f64 {
-        self.socket_ms.get()
+    /// Milliseconds spent on sockets since the page started (their events, and flushing sends). A
+    /// render that the scheduler splits around waiting frames and flushes is measured without them
+    /// (see `playground::pace`).
+    pub fn io_ms(&self) -> f64 {
+        self.io_ms.get()
+    }
+
+    /// Runs `io`, adding its time to [`Driver::io_ms`].
+    fn timed(&self, io: impl FnOnce()) {
+        let started = clock::precise_ms();
+        io();
+        self.io_ms
+            .set(self.io_ms.get() + (clock::precise_ms() - started));
     }
 
     /// Reads the workspace (for rendering). Never call `with` while holding it.
@@ -144,11 +154,13 @@ impl Driver {
     }
 
     fn flush(&self) {
-        self.flush_scheduled.set(false);
-        let waiting = self.outbox.borrow_mut().take_all();
-        for (socket, bytes) in waiting {
-            self.send(socket, &bytes);
-        }
+        self.timed(|| {
+            self.flush_scheduled.set(false);
+            let waiting = self.outbox.borrow_mut().take_all();
+            for (socket, bytes) in waiting {
+                self.send(socket, &bytes);
+            }
+        });
     }
 
     fn open(&self, socket: SocketId, url: &str) {
@@ -172,10 +184,7 @@ impl Driver {
     }
 
     fn on_socket(&self, socket: SocketId, event: SocketEvent) {
-        let started = clock::precise_ms();
-        self.handle_socket(socket, event);
-        self.socket_ms
-            .set(self.socket_ms.get() + (clock::precise_ms() - started));
+        self.timed(|| self.handle_socket(socket, event));
     }
 
     fn handle_socket(&self, socket: SocketId, event: SocketEvent) {
