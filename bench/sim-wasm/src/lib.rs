@@ -12,17 +12,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Runs the large workload to its end; returns the number of events.
 pub fn run_large(clients: usize, messages: usize) -> usize {
-    let Ok(mut world) = World::new(workloads::large(clients, messages)) else {
-        return 0;
-    };
-    let mut events = 0;
-    loop {
-        let step = world.step();
-        if step.is_empty() && world.is_finished() {
-            return events;
-        }
-        events += step.len();
-    }
+    World::new(workloads::large(clients, messages)).map_or(0, |mut world| world.run_to_end())
 }
 
 /// Runs both measurements with `now` (milliseconds) as the clock and returns them as JSON:

@@ -13,15 +13,9 @@ const CLIENTS: usize = 100;
 const MESSAGES: usize = 1_000;
 
 fn run_large() -> usize {
-    let mut world = World::new(workloads::large(CLIENTS, MESSAGES)).expect("valid workload");
-    let mut events = 0;
-    loop {
-        let step = world.step();
-        if step.is_empty() && world.is_finished() {
-            return events;
-        }
-        events += step.len();
-    }
+    World::new(workloads::large(CLIENTS, MESSAGES))
+        .expect("valid workload")
+        .run_to_end()
 }
 
 fn main() {

@@ -404,3 +404,11 @@ fn clients_join_and_leave_and_switch_the_teaching_retry_as_forks() {
     assert_eq!(clients.len(), 1);
     assert!(clients[0].is_removed());
 }
+
+#[test]
+fn running_to_the_end_counts_what_running_collects() {
+    let collected = World::new(busy()).expect("valid").run(usize::MAX).len();
+    let counted = World::new(busy()).expect("valid").run_to_end();
+    assert!(collected > 100, "{collected} events");
+    assert_eq!(counted, collected);
+}
