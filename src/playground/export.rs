@@ -53,9 +53,7 @@ pub fn messages_json<'a>(
             Ok(text) => fields.push(("payload", json_string(text))),
             Err(_) => fields.push((
                 "payload_base64",
-                json_string(
-                    &base64::engine::general_purpose::STANDARD.encode(record.payload.as_slice()),
-                ),
+                json_string(&base64::engine::general_purpose::STANDARD.encode(&record.payload[..])),
             )),
         }
         if let Some(properties) = record.properties.as_deref() {
@@ -112,7 +110,7 @@ mod tests {
             client: 1,
             direction: Direction::Received,
             topic: Rc::from("kitchen/temp"),
-            payload: Rc::new(b"<b>\"21.5\"</b>".to_vec()),
+            payload: b"<b>\"21.5\"</b>".to_vec().into(),
             qos: QoS::AtLeastOnce,
             retain: true,
             dup: false,
@@ -126,7 +124,7 @@ mod tests {
             step: 0,
         };
         let binary = MessageRecord {
-            payload: Rc::new(vec![0xffu8, 0x00]),
+            payload: vec![0xffu8, 0x00].into(),
             properties: None,
             direction: Direction::Sent,
             packet_id: None,

@@ -255,7 +255,7 @@ mod tests {
             client,
             direction,
             topic: Rc::from(topic),
-            payload: Rc::new(b"x".to_vec()),
+            payload: b"x".to_vec().into(),
             qos: QoS::AtMostOnce,
             retain: false,
             dup: false,

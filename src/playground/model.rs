@@ -53,8 +53,9 @@ pub struct PacketRecord {
     pub packet_id: Option<u16>,
     /// One-line summary from mqtt-core.
     pub summary: String,
-    /// The bytes (a CONNECT's password bytes are masked: passwords never go into logs).
-    pub bytes: Vec<u8>,
+    /// The bytes (a CONNECT's password bytes are masked: passwords never go into logs). Shared: a
+    /// received PUBLISH's message holds its payload as the tail of these bytes.
+    pub bytes: Rc<Vec<u8>>,
     /// When it arrived at the other end, when that was seen (simulated links; a real broker's
     /// packets arrive as they are recorded).
     pub arrived_at: Option<Instant>,
@@ -94,7 +95,7 @@ impl PacketRecord {
             packet_type,
             packet_id,
             summary,
-            bytes,
+            bytes: Rc::new(bytes),
             arrived_at: None,
             lost: None,
             redacted: false,
@@ -107,11 +108,68 @@ impl PacketRecord {
 }
 
 /// An application message a client sent or received.
-/// A message's payload, shared by the log, the topic tree and the views. An `Rc<Vec<u8>>` rather
-/// than an `Rc<[u8]>`: a received payload moves in from the session's message as it is, where an
-/// `Rc<[u8]>` would copy it once more — during a flood of 1 KiB messages, that copy and its
-/// allocation were a tenth of the page's time.
-pub type Payload = Rc<Vec<u8>>;
+/// A message's payload, shared by the log, the topic tree and the views without copying: either
+/// bytes of its own, or the tail of the PUBLISH packet that carried it (its packet record holds those
+/// bytes anyway). During a flood of 1 KiB messages, a second copy of every payload — its allocation,
+/// and the fresh memory the history grows into — was a tenth of the page's time.
+#[derive(Clone)]
+pub struct Payload {
+    bytes: Rc<Vec<u8>>,
+    start: usize,
+}
+
+impl Payload {
+    /// The payload is the last `len` bytes of `packet` (checked: otherwise a copy of its own).
+    pub fn tail_of(packet: &Rc<Vec<u8>>, payload: Vec<u8>) -> Payload {
+        if packet.ends_with(&payload) {
+            Payload {
+                bytes: packet.clone(),
+                start: packet.len() - payload.len(),
+            }
+        } else {
+            Payload::from(payload)
+        }
+    }
+}
+
+#[cfg(test)]
+impl Payload {
+    /// Whether these are `packet`'s bytes (not a copy).
+    pub fn shares(&self, packet: &Rc<Vec<u8>>) -> bool {
+        Rc::ptr_eq(&self.bytes, packet)
+    }
+}
+
+impl From<Vec<u8>> for Payload {
+    fn from(bytes: Vec<u8>) -> Payload {
+        Payload {
+            bytes: Rc::new(bytes),
+            start: 0,
+        }
+    }
+}
+
+impl std::ops::Deref for Payload {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.bytes.get(self.start..).unwrap_or_default()
+    }
+}
+
+impl PartialEq for Payload {
+    fn eq(&self, other: &Payload) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Payload {}
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageRecord {
@@ -319,5 +377,30 @@ impl Notice {
     pub fn with_details(mut self, details: Vec<String>) -> Self {
         self.details = details;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    #[test]
+    fn a_payload_is_the_tail_of_its_publish_when_it_is_one() {
+        // PUBLISH "t" QoS 0 with payload "21.5".
+        let packet = Rc::new(vec![0x30, 0x07, 0x00, 0x01, b't', b'2', b'1', b'.', b'5']);
+        let shared = Payload::tail_of(&packet, b"21.5".to_vec());
+        assert_eq!(&*shared, b"21.5");
+        assert!(shared.shares(&packet));
+        // Bytes that do not end with the payload (another packet): a copy of its own, never wrong.
+        let other = Payload::tail_of(&packet, b"22.0".to_vec());
+        assert_eq!(&*other, b"22.0");
+        assert!(!other.shares(&packet));
+        // Longer than the packet, and empty.
+        assert_eq!(&*Payload::tail_of(&packet, vec![0; 20]), &[0; 20][..]);
+        assert!(Payload::tail_of(&packet, Vec::new()).is_empty());
+        assert_eq!(Payload::from(b"21.5".to_vec()), shared);
     }
 }

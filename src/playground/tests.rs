@@ -11,7 +11,7 @@ use mqtt_core::codec::{encode, ConnAck, Packet, PacketType, ProtocolVersion, QoS
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use super::config::{ClientConfig, PublishRequest, SubscribeRequest, WillConfig};
-use super::model::{ClientKey, Direction, Level, MarkKind, Status};
+use super::model::{ClientKey, Direction, Level, MarkKind, Payload, Status};
 use super::workspace::{BrokerChoice, FaultAim, FaultKind, Io, SocketId, Workspace, COMPACT_MS};
 
 fn config(name: &str) -> ClientConfig {
@@ -429,6 +429,17 @@ fn real_sessions_over_split_frames_and_coalesced_acks() {
         .map(|m| m.1)
         .collect();
     assert_eq!(payloads, ["0", "1", "2", "3", "4"]);
+    // Each delivered payload is its PUBLISH record's bytes, not a copy of them.
+    let history = net.ws.history();
+    for (_, message) in history.messages.iter_from(0) {
+        if message.direction == Direction::Received {
+            let packet = message.packet.and_then(|index| history.packets.get(index));
+            assert!(
+                packet.is_some_and(|p| message.payload.shares(&p.bytes)),
+                "{message:?}"
+            );
+        }
+    }
     let dashboard_frames: Vec<&Vec<u8>> = net
         .frames
         .iter()
@@ -453,7 +464,7 @@ fn real_sessions_over_split_frames_and_coalesced_acks() {
         .iter_from(0)
         .find(|(_, p)| p.client == dashboard && p.packet_type == PacketType::ConnAck)
         .unwrap();
-    assert_eq!(connack.bytes, [0x20, 0x02, 0x00, 0x00]);
+    assert_eq!(*connack.bytes, [0x20, 0x02, 0x00, 0x00]);
     // A packet is recorded before the packets it causes: PUBREC in, then PUBREL out.
     let kitchen_types = packet_types(&net.ws, kitchen);
     let pubrec = kitchen_types
@@ -1281,7 +1292,7 @@ fn history_keeps_payloads_within_its_byte_budget() {
     use super::workspace::{History, MAX_HISTORY_BYTES};
     use std::rc::Rc;
 
-    let payload = Rc::new(vec![7u8; MAX_HISTORY_BYTES / 4]);
+    let payload = Payload::from(vec![7u8; MAX_HISTORY_BYTES / 4]);
     let mut history = History::default();
     for n in 0..12u64 {
         let index = history.messages.push(MessageRecord {

@@ -240,7 +240,7 @@ mod tests {
     fn record(tree: &mut TopicTree, topic: &str, payload: &str, retain: bool) {
         tree.record(
             &Rc::from(topic),
-            &Rc::new(payload.as_bytes().to_vec()),
+            &payload.as_bytes().to_vec().into(),
             retain,
             7,
         );

@@ -227,6 +227,7 @@ impl Default for History {
             packets: Ring::weighed(MAX_PACKETS, MAX_HISTORY_BYTES, |p: &PacketRecord| {
                 p.bytes.len() + p.summary.len()
             }),
+            // A payload that shares its PUBLISH record's bytes counts in both: still an upper bound.
             messages: Ring::weighed(MAX_MESSAGES, MAX_HISTORY_BYTES, |m: &MessageRecord| {
                 m.payload.len() + m.topic.len()
             }),
@@ -438,7 +439,7 @@ impl Shared {
             client,
             direction: Direction::Sent,
             topic,
-            payload: Rc::new(message.payload.clone()),
+            payload: Payload::from(message.payload.clone()),
             qos: message.qos,
             retain: message.retain,
             dup: false,
@@ -495,14 +496,18 @@ impl Shared {
         dup: bool,
     ) {
         let topic = self.shared_topic(message.topic());
-        let payload: Payload = Rc::new(message.payload);
+        let packet = self.last_publish_in.get(&client).copied();
+        // The PUBLISH that carried it is recorded already: its bytes end with this payload.
+        let payload = match packet.and_then(|index| self.history.packets.get(index)) {
+            Some(record) => Payload::tail_of(&record.bytes, message.payload),
+            None => Payload::from(message.payload),
+        };
         self.topics.record(&topic, &payload, message.retain, at);
         let traced = traced::device_of(&topic).map(|device| (device.to_string(), payload.clone()));
         if let Some(entry) = self.entry(client) {
             entry.received += 1;
         }
         self.received_total += 1;
-        let packet = self.last_publish_in.get(&client).copied();
         let (step, y) = self.beat(at);
         let index = self.history.messages.push(MessageRecord {
             at,

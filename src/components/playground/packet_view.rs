@@ -220,7 +220,7 @@ fn detail(props: &PacketsViewProps) -> Html {
             .into();
     };
     let version = workspace.version(record.client);
-    let bytes = record.bytes.clone();
+    let bytes = record.bytes.to_vec();
     let on_inspect = {
         let on_inspect = props.on_inspect.clone();
         let bytes = bytes.clone();
