@@ -7,10 +7,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use yew::{Callback, Html};
+use mqtt_core::Instant;
+use yew::{classes, Callback, Html};
 
 use super::Engine;
+use crate::components::el::{el, El};
 use crate::playground::log_view::{Filtered, RecordFilter};
+use crate::playground::model::Direction;
 use crate::playground::ring::Ring;
 use crate::playground::time::Clock;
 use crate::playground::workspace::{History, Workspace};
@@ -88,4 +91,36 @@ pub fn log_list<T: 'static, F: RecordFilter<T> + 'static>(
         render,
         on_select,
     }
+}
+
+/// A cell of a log row.
+pub fn grid_cell() -> El {
+    el("span").attr("role", "gridcell")
+}
+
+/// The cells both logs' rows start with: the time, the client, and the direction — classed by
+/// `direction` and shown as `arrow` (hidden from screen readers) and `words`.
+pub fn leading_cells(
+    clock: &Clock,
+    at: Instant,
+    client: &str,
+    direction: Direction,
+    (arrow, words): (&'static str, &'static str),
+) -> [Html; 3] {
+    [
+        grid_cell()
+            .class("c-time")
+            .text(clock.time_of_day(at))
+            .into(),
+        grid_cell()
+            .class("c-client")
+            .text(client.to_string())
+            .into(),
+        grid_cell()
+            .class(&classes!("c-dir", direction.word()))
+            .child(el("span").attr("aria-hidden", "true").text(arrow))
+            .text(" ")
+            .text(words)
+            .into(),
+    ]
 }

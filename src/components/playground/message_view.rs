@@ -11,7 +11,7 @@ use yew::virtual_dom::AttrValue;
 use crate::components::el::{button, el, fragment, input};
 
 use super::chart::{numeric_chart, HEIGHT, WIDTH};
-use super::log_list::{log_list, LogSource};
+use super::log_list::{grid_cell, leading_cells, log_list, LogSource};
 use super::virtual_list::VirtualList;
 use super::{input_text, selected, Engine};
 use crate::playground::log_view::{FilteredLog, LogFilter};
@@ -244,42 +244,35 @@ fn row_cells(record: &MessageRecord, client: &str, clock: &Clock) -> Html {
         (false, true) => "duplicate",
         _ => "",
     };
-    let cell = || el("span").attr("role", "gridcell");
-    fragment([
-        cell()
-            .class("c-time")
-            .text(clock.time_of_day(record.at))
-            .into(),
-        cell().class("c-client").text(client.to_string()).into(),
-        cell()
-            .class(&classes!("c-dir", record.direction.word()))
-            .child(
-                el("span")
-                    .attr("aria-hidden", "true")
-                    .text(record.direction.arrow()),
-            )
-            .text(" ")
-            .text(record.direction.word())
-            .into(),
-        cell()
-            .class("c-topic")
-            .attr("title", record.topic.to_string())
-            .text(record.topic.to_string())
-            .into(),
-        cell()
-            .class("c-qos")
-            .text(record.qos.level().to_string())
-            .into(),
-        cell()
-            .class("c-flags")
-            .attr("title", flags_title)
-            .text(flags.join(" "))
-            .into(),
-        cell()
-            .class("c-payload")
-            .text(preview(&record.payload, 160))
-            .into(),
-    ])
+    let leading = leading_cells(
+        clock,
+        record.at,
+        client,
+        record.direction,
+        (record.direction.arrow(), record.direction.word()),
+    );
+    fragment(
+        leading.into_iter().chain([
+            grid_cell()
+                .class("c-topic")
+                .attr("title", record.topic.to_string())
+                .text(record.topic.to_string())
+                .into(),
+            grid_cell()
+                .class("c-qos")
+                .text(record.qos.level().to_string())
+                .into(),
+            grid_cell()
+                .class("c-flags")
+                .attr("title", flags_title)
+                .text(flags.join(" "))
+                .into(),
+            grid_cell()
+                .class("c-payload")
+                .text(preview(&record.payload, 160))
+                .into(),
+        ]),
+    )
 }
 
 /// One fact of the selected message: `<div><dt>term</dt><dd>value</dd></div>`.

@@ -9,7 +9,7 @@ use mqtt_core::ProtocolVersion;
 use yew::prelude::*;
 use yew::virtual_dom::AttrValue;
 
-use super::log_list::{log_list, LogSource};
+use super::log_list::{grid_cell, leading_cells, log_list, LogSource};
 use super::virtual_list::VirtualList;
 use super::{selected, Engine};
 use crate::components::el::{button, el, fragment, input, text};
@@ -157,42 +157,33 @@ pub fn packets_view(props: &PacketsViewProps) -> Html {
 }
 
 fn row_cells(record: &PacketRecord, client: &str, clock: &Clock) -> Html {
-    let (arrow, word) = match record.direction {
+    let shown = match record.direction {
         Direction::Sent => ("→", "to broker"),
         Direction::Received => ("←", "from broker"),
     };
     let fate = fate(record);
-    let cell = || el("span").attr("role", "gridcell");
-    fragment([
-        cell()
-            .class("c-time")
-            .text(clock.time_of_day(record.at))
-            .into(),
-        cell().class("c-client").text(client.to_string()).into(),
-        cell()
-            .class(&classes!("c-dir", record.direction.word()))
-            .child(el("span").attr("aria-hidden", "true").text(arrow))
-            .text(" ")
-            .text(word)
-            .into(),
-        cell()
-            .class("c-type")
-            .text(record.packet_type.name())
-            .into(),
-        cell()
-            .class("c-summary")
-            .attr("title", record.summary.clone())
-            .text(record.summary.clone())
-            .into(),
-        cell()
-            .class("c-size")
-            .text(record.bytes.len().to_string())
-            .into(),
-        cell()
-            .class(&classes!("c-fate", record.lost.map(|_| "lost")))
-            .text(fate)
-            .into(),
-    ])
+    let leading = leading_cells(clock, record.at, client, record.direction, shown);
+    fragment(
+        leading.into_iter().chain([
+            grid_cell()
+                .class("c-type")
+                .text(record.packet_type.name())
+                .into(),
+            grid_cell()
+                .class("c-summary")
+                .attr("title", record.summary.clone())
+                .text(record.summary.clone())
+                .into(),
+            grid_cell()
+                .class("c-size")
+                .text(record.bytes.len().to_string())
+                .into(),
+            grid_cell()
+                .class(&classes!("c-fate", record.lost.map(|_| "lost")))
+                .text(fate)
+                .into(),
+        ]),
+    )
 }
 
 /// Where the packet is: arrived after so long, lost, in flight, or (a real broker's side) unobserved.
