@@ -8,6 +8,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::el::{button, el, fragment, input, textarea};
+use super::hinted_checkbox;
 use crate::inspector::builder::{BuildError, BuildKind, BuilderForm};
 use crate::inspector::hex::format_hex;
 use crate::state::BuilderEdit;
@@ -85,23 +86,6 @@ pub fn builder_form_view(props: &BuilderFormViewProps) -> Html {
             .value(value)
             .on_input(on_input)
     };
-    let check = |id: &'static str,
-                 on: bool,
-                 on_change: Callback<Event>,
-                 label: &'static str,
-                 hint: &'static str| {
-        el("label")
-            .class("check")
-            .child(
-                input()
-                    .id(id)
-                    .attr("type", "checkbox")
-                    .checked(on)
-                    .on_change(on_change),
-            )
-            .text(label)
-            .child(el("span").class("hint").text(hint))
-    };
     let kinds = el("select").id("builder-type").on_change(on_kind).children(
         BuildKind::ALL.into_iter().map(|option_kind| {
             option(
@@ -148,8 +132,14 @@ pub fn builder_form_view(props: &BuilderFormViewProps) -> Html {
         el("fieldset")
             .class("flags")
             .child(el("legend").text("Flags"))
-            .child(check("builder-dup", form.dup, on_dup, "DUP ", "a resend"))
-            .child(check(
+            .child(hinted_checkbox(
+                "builder-dup",
+                form.dup,
+                on_dup,
+                "DUP ",
+                "a resend",
+            ))
+            .child(hinted_checkbox(
                 "builder-retain",
                 form.retain,
                 on_retain,

@@ -13,6 +13,34 @@ pub mod page_header;
 pub mod playground;
 pub mod result_panel;
 
+use yew::{Callback, Event};
+
+use el::{el, input, El};
+
+/// A checkbox inside its `<label class="check">`; the label's words follow it.
+pub fn checkbox(id: &'static str, on: bool, on_change: Callback<Event>) -> El {
+    el("label").class("check").child(
+        input()
+            .id(id)
+            .attr("type", "checkbox")
+            .checked(on)
+            .on_change(on_change),
+    )
+}
+
+/// A [`checkbox`] with its words and a hint after them.
+pub fn hinted_checkbox(
+    id: &'static str,
+    on: bool,
+    on_change: Callback<Event>,
+    label: &'static str,
+    hint: &'static str,
+) -> El {
+    checkbox(id, on, on_change)
+        .text(label)
+        .child(el("span").class("hint").text(hint))
+}
+
 /// "byte 5", "bytes 2–21" or "no bytes (at 26)": a span's place, as the tree and status lines show it.
 pub fn byte_range_label(start: usize, len: usize) -> String {
     match len {

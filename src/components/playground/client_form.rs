@@ -8,7 +8,8 @@ use yew::prelude::*;
 use super::{
     checked, error_for, form_end, input_text, qos_select, selected, text_field, textarea_text,
 };
-use crate::components::el::{button, el, input, textarea};
+use crate::components::checkbox;
+use crate::components::el::{button, el, textarea};
 use crate::playground::forms::{version_from, ClientForm, FormError};
 use crate::playground_state::ClientEdit;
 
@@ -56,15 +57,8 @@ pub fn add_client_form(props: &AddClientFormProps) -> Html {
         .as_ref()
         .is_some_and(|e| !matches!(e.field, "client-name" | "client-id" | "client-form"));
     // A checkbox inside its label; the label's words follow it.
-    let check = |id: &'static str, on: bool, make: fn(bool) -> ClientEdit| {
-        el("label").class("check").child(
-            input()
-                .id(id)
-                .attr("type", "checkbox")
-                .checked(on)
-                .on_change(flag(make)),
-        )
-    };
+    let check =
+        |id: &'static str, on: bool, make: fn(bool) -> ClientEdit| checkbox(id, on, flag(make));
     let versions = el("select")
         .id("client-version")
         .on_change(on_version)

@@ -6,7 +6,8 @@ use yew::prelude::*;
 
 use super::publish_form::{client_select, ClientChoice};
 use super::{checked, error_for, form_end, input_text, qos_select, selected, text_field};
-use crate::components::el::{button, el, input};
+use crate::components::el::{button, el};
+use crate::components::hinted_checkbox;
 use crate::playground::forms::{FormError, SubscribeForm};
 use crate::playground::model::ClientKey;
 use crate::playground::traced::TRACE_FILTER;
@@ -64,24 +65,6 @@ pub fn subscribe_panel(props: &SubscribePanelProps) -> Html {
         .map(|e| e.message.clone());
     let filter_hint = "+ matches one level, # everything below; $SYS/# shows a broker's statistics";
     let preset_note = ": a board running mqtt-client with the trace on (MQTT_TRACE=1) then gets a lifeline of its own in the diagram.";
-    // A checkbox inside its label, then the label's words and a hint.
-    let check = |id: &'static str,
-                 on: bool,
-                 onchange: Callback<Event>,
-                 label: &'static str,
-                 hint: &'static str| {
-        el("label")
-            .class("check")
-            .child(
-                input()
-                    .id(id)
-                    .attr("type", "checkbox")
-                    .checked(on)
-                    .on_change(onchange),
-            )
-            .text(label)
-            .child(el("span").class("hint").text(hint))
-    };
     let retain_handling = |value: u8, label: &'static str| {
         el("option")
             .value(value.to_string())
@@ -92,14 +75,14 @@ pub fn subscribe_panel(props: &SubscribePanelProps) -> Html {
         el("details")
             .class("more")
             .child(el("summary").text("MQTT 5.0 options"))
-            .child(check(
+            .child(hinted_checkbox(
                 "subscribe-no-local",
                 form.no_local,
                 on_no_local,
                 "No local ",
                 "don't send me my own messages",
             ))
-            .child(check(
+            .child(hinted_checkbox(
                 "subscribe-rap",
                 form.retain_as_published,
                 on_rap,
