@@ -83,6 +83,13 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
         && !props.flooding
         && view.arrows.iter().any(|a| a.fate == Fate::InFlight);
 
+    // Where in-flight packets are drawn: the playhead's time, or now at a real broker's head.
+    let time = if playhead.simulated || !playhead.at_head() {
+        playhead.time
+    } else {
+        clock::now() as f64
+    };
+
     // During a flood (on a real broker: the simulator's cursor moves every frame anyway) nothing
     // glides, but what is in flight at the last render must still land when the flood stops: one
     // more render when the last of it is due, in wall-clock time.
@@ -93,7 +100,7 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
             .filter(|a| a.fate == Fate::InFlight)
             .filter_map(|a| a.flight.map(|(_, due)| due))
             .reduce(f64::max)
-            .map(|due| (due - clock::now() as f64).max(0.0) as u32 + 1)
+            .map(|due| (due - time).max(0.0) as u32 + 1)
     } else {
         None
     };
@@ -133,11 +140,6 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
         ));
     });
 
-    let time = if playhead.simulated || !playhead.at_head() {
-        playhead.time
-    } else {
-        clock::now() as f64
-    };
     let (width, height) = (view.width, view.height + HEAD);
     if view.lanes.is_empty() {
         return el("div")
