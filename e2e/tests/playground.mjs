@@ -48,6 +48,10 @@ test('playground: two clients on mosquitto, QoS 0/1/2, every packet listed', asy
     await addClient(page, 'esp32-kitchen');
     await addClient(page, 'dashboard');
     await subscribe(page, 'dashboard', 'home/#', 2);
+    // The SUBACK's answer is told, not left as "sent".
+    await eventually(async () =>
+      assert.match(await page.textContent('[data-testid="events"]'), /Subscribed to “home\/#”: the broker granted QoS 2\./),
+    );
     for (const qos of [0, 1, 2]) {
       await publish(page, 'esp32-kitchen', 'home/kitchen/temperature', `2${qos}.5`, { qos });
     }

@@ -5,6 +5,8 @@
 use mqtt_core::client::CloseReason;
 use mqtt_core::codec::{PacketType, ProtocolVersion, ReasonCode};
 
+use super::model::Level;
+
 /// A WebSocket URL that passed the checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedUrl {
@@ -308,21 +310,29 @@ fn refusal_hint(code: ReasonCode, version: ProtocolVersion) -> Option<&'static s
     })
 }
 
-/// A notice for a subscription result: refused, or granted at a lower QoS than asked.
+/// The notice for a subscription result: granted as asked (for the record, so the user sees the
+/// SUBACK answer the SUBSCRIBE they sent), granted at a lower QoS, or refused.
 pub fn subscription_result(
     filter: &str,
     requested: u8,
     granted: Result<u8, (u8, &'static str)>,
-) -> Option<String> {
+) -> (Level, String) {
     match granted {
-        Ok(qos) if qos < requested => Some(format!(
-            "The broker granted QoS {qos} for “{filter}” (asked for QoS {requested}): messages \
-             arrive at QoS {qos} at most."
-        )),
-        Ok(_) => None,
-        Err((code, name)) => Some(format!(
-            "The broker refused the subscription to “{filter}”: {name} (0x{code:02X})."
-        )),
+        Ok(qos) if qos < requested => (
+            Level::Warning,
+            format!(
+                "The broker granted QoS {qos} for “{filter}” (asked for QoS {requested}): messages \
+                 arrive at QoS {qos} at most."
+            ),
+        ),
+        Ok(qos) => (
+            Level::Info,
+            format!("Subscribed to “{filter}”: the broker granted QoS {qos}."),
+        ),
+        Err((code, name)) => (
+            Level::Warning,
+            format!("The broker refused the subscription to “{filter}”: {name} (0x{code:02X})."),
+        ),
     }
 }
 
@@ -432,13 +442,18 @@ mod tests {
     }
 
     #[test]
-    fn downgrades_and_refused_subscriptions_are_noticed() {
-        assert!(subscription_result("a/#", 2, Ok(1))
-            .unwrap()
-            .contains("granted QoS 1"));
-        assert_eq!(subscription_result("a/#", 1, Ok(1)), None);
-        assert!(subscription_result("a/#", 1, Err((0x80, "Failure")))
-            .unwrap()
-            .contains("refused"));
+    fn every_subscription_result_is_noticed_downgrades_and_refusals_as_warnings() {
+        let (level, text) = subscription_result("a/#", 2, Ok(1));
+        assert_eq!(level, Level::Warning);
+        assert!(text.contains("granted QoS 1"), "{text}");
+        let (level, text) = subscription_result("a/#", 1, Ok(1));
+        assert_eq!(level, Level::Info);
+        assert!(
+            text.contains("“a/#”") && text.contains("granted QoS 1"),
+            "{text}"
+        );
+        let (level, text) = subscription_result("a/#", 1, Err((0x80, "Failure")));
+        assert_eq!(level, Level::Warning);
+        assert!(text.contains("refused"), "{text}");
     }
 }

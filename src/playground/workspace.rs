@@ -639,13 +639,12 @@ impl Shared {
                         Ok(qos) => Ok(qos.level()),
                         Err(code) => Err((code.0, code.name(PacketType::SubAck, version))),
                     };
-                    if let Some(text) = explain::subscription_result(
+                    let (level, text) = explain::subscription_result(
                         &result.filter,
                         result.requested.qos.level(),
                         granted,
-                    ) {
-                        self.notify(notice(Level::Warning, text));
-                    }
+                    );
+                    self.notify(notice(level, text));
                 }
                 None
             }

@@ -305,7 +305,7 @@ pub fn playground_page(props: &PlaygroundPageProps) -> Html {
                 .with(|workspace, now| workspace.subscribe(key, &request, now))
             {
                 Ok(()) => state.dispatch(PgAction::Subscribed(format!(
-                    "Subscribing to {} at QoS {}…",
+                    "SUBSCRIBE sent for {} at QoS {}: the broker’s answer shows under Recent events.",
                     request.filter,
                     request.options.qos.level()
                 ))),

@@ -30,14 +30,28 @@ pub fn lines(scene: &Scene) -> Vec<String> {
     items.into_iter().map(|(_, text)| text).collect()
 }
 
+/// The transcript's heading: how many steps it tells, and that they are only the latest when the
+/// history reaches further back than the transcript does (a flood has tens of thousands of steps).
+fn heading(shown: usize, reaches_back_further: bool) -> String {
+    if reaches_back_further {
+        format!("Text transcript (the latest {shown} steps up to the cursor)")
+    } else {
+        format!("Text transcript ({shown} steps up to the cursor)")
+    }
+}
+
 /// The transcript at the playhead.
 pub fn transcript(workspace: &Workspace, playhead: &Playhead) -> Html {
-    let bottom = workspace
-        .history()
-        .beats
+    let beats = &workspace.history().beats;
+    let bottom = beats
         .get(playhead.cursor.saturating_sub(1))
         .map_or(0.0, |b| b.y);
-    let view = scene(workspace, playhead, bottom - REACH, bottom + 1.0);
+    let top = bottom - REACH;
+    // The oldest step this broker's history still keeps (a long run forgets the first ones).
+    let reaches_back_further = beats
+        .get(playhead.first.max(beats.first()))
+        .is_some_and(|first| first.y < top);
+    let view = scene(workspace, playhead, top, bottom + 1.0);
     let lines = lines(&view);
     let latest = lines.last().cloned().unwrap_or_default();
     fragment([
@@ -49,10 +63,7 @@ pub fn transcript(workspace: &Workspace, playhead: &Playhead) -> Html {
             .into(),
         el("details")
             .class("transcript")
-            .child(el("summary").text(format!(
-                "Text transcript ({} steps up to the cursor)",
-                lines.len()
-            )))
+            .child(el("summary").text(heading(lines.len(), reaches_back_further)))
             .child(
                 el("ol")
                     .attr("data-testid", "transcript")
@@ -84,6 +95,15 @@ mod tests {
             time: String::new(),
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn the_heading_says_when_the_transcript_reaches_back_only_so_far() {
+        assert_eq!(
+            heading(3, false),
+            "Text transcript (3 steps up to the cursor)"
+        );
+        assert!(heading(273, true).starts_with("Text transcript (the latest 273 steps"));
     }
 
     #[test]
