@@ -1,13 +1,29 @@
 //! WebSockets for the real-broker backend: subprotocol `mqtt`, binary frames as `ArrayBuffer`s.
 //!
-//! Each socket's events become one call into the page's handlers with plain Rust values: the bytes of
-//! a frame are copied out of the `ArrayBuffer` once (one boundary crossing per frame), and a close
-//! carries its code and reason. Sending takes one buffer per call: the workspace has already
+//! Each socket's events become one call into the page's handlers with plain Rust values. A frame's
+//! bytes cross into wasm in the call itself: a few lines of JavaScript tell binary frames from text
+//! ones and hand the bytes over as the handler's argument, so a frame costs one boundary crossing,
+//! where reading `event.data`, checking its type and copying it out through web-sys would cost four
+//! (a flood delivers tens of thousands of frames a second). A close carries its code and reason. Sending takes one buffer per call: the workspace has already
 //! coalesced every packet of a poll into it.
 
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
-use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+use web_sys::{BinaryType, CloseEvent, WebSocket};
+
+#[wasm_bindgen(inline_js = "export function listen_for_frames(socket, binary, text) {
+  socket.onmessage = (event) =>
+    event.data instanceof ArrayBuffer ? binary(new Uint8Array(event.data)) : text();
+}")]
+extern "C" {
+    /// Sets `socket.onmessage`: binary frames go to `binary` with their bytes, others to `text`.
+    fn listen_for_frames(
+        socket: &WebSocket,
+        binary: &Closure<dyn FnMut(Vec<u8>)>,
+        text: &Closure<dyn FnMut()>,
+    );
+}
 
 /// What a socket reports.
 pub enum SocketEvent {
@@ -30,7 +46,8 @@ pub enum SocketEvent {
 pub struct Socket {
     socket: WebSocket,
     _on_open: Closure<dyn FnMut(web_sys::Event)>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_binary: Closure<dyn FnMut(Vec<u8>)>,
+    _on_text: Closure<dyn FnMut()>,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -45,15 +62,10 @@ impl Socket {
         let events = on_event.clone();
         let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| events(SocketEvent::Open));
         let events = on_event.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let data = event.data();
-            match data.dyn_into::<js_sys::ArrayBuffer>() {
-                Ok(buffer) => events(SocketEvent::Frame(
-                    js_sys::Uint8Array::new(&buffer).to_vec(),
-                )),
-                Err(_) => events(SocketEvent::Text),
-            }
-        });
+        let on_binary =
+            Closure::<dyn FnMut(Vec<u8>)>::new(move |bytes| events(SocketEvent::Frame(bytes)));
+        let events = on_event.clone();
+        let on_text = Closure::<dyn FnMut()>::new(move || events(SocketEvent::Text));
         let events = on_event.clone();
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
             events(SocketEvent::Closed {
@@ -64,13 +76,14 @@ impl Socket {
         // An error is always followed by a close event, which carries what there is to know.
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_| {});
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        listen_for_frames(&socket, &on_binary, &on_text);
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         socket.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(Socket {
             socket,
             _on_open: on_open,
-            _on_message: on_message,
+            _on_binary: on_binary,
+            _on_text: on_text,
             _on_close: on_close,
             _on_error: on_error,
         })
