@@ -44,13 +44,17 @@ const GOAL_SIM_EVENTS_PER_S = 1_000_000;
 const GOAL_SEEK_MS = 16;
 const LOG_MESSAGES = 100_000;
 
-/** The throughput cases; `count` is scaled by --scale. */
-const CASES = [
+/** The throughput cases; `count` is scaled by --scale. BENCH_CASES=qos1-16,qos2-16 runs only
+ * those (to compare two builds on the cases a change is about; the verdict needs them all). */
+const ALL_CASES = [
   { id: 'qos0-16', label: 'QoS 0, 16 B', qos: 0, size: 16, count: 60_000 },
   { id: 'qos0-1k', label: 'QoS 0, 1 KiB', qos: 0, size: 1024, count: 40_000 },
   { id: 'qos1-16', label: 'QoS 1, 16 B', qos: 1, size: 16, count: 60_000 },
   { id: 'qos2-16', label: 'QoS 2, 16 B', qos: 2, size: 16, count: 30_000 },
 ];
+const CASES = process.env.BENCH_CASES
+  ? ALL_CASES.filter((c) => process.env.BENCH_CASES.split(',').includes(c.id))
+  : ALL_CASES;
 const KINDS = ['ours', 'mqttjs', 'ceiling'];
 const KIND_LABEL = { ours: 'playground', mqttjs: 'mqtt.js 5.16.0', ceiling: 'plain-JS ceiling' };
 const FLOOD_CONNECTIONS = 4;
@@ -520,8 +524,8 @@ function summarizeTrace(events) {
 
 /** --profile: each page once on one case under the CPU profiler; where the main thread's time goes. */
 async function profileCase(ctx, caseId) {
-  const kase = CASES.find((c) => c.id === caseId);
-  if (!kase) throw new Error(`--profile: no case ${caseId}; cases: ${CASES.map((c) => c.id).join(', ')}`);
+  const kase = ALL_CASES.find((c) => c.id === caseId);
+  if (!kase) throw new Error(`--profile: no case ${caseId}; cases: ${ALL_CASES.map((c) => c.id).join(', ')}`);
   for (const kind of KINDS) {
     // The trace and the CPU profile are taken in separate runs: tracing distorts the profile.
     const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing'];
@@ -639,7 +643,10 @@ async function logScroll(ctx) {
 
 async function sizeAndStartup(ctx) {
   console.log('\n## 3. Size and time to interactive\n');
-  const files = readdirSync(ctx.options.dist).filter((f) => /\.(wasm|js|css|html)$/.test(f));
+  // Recursive: wasm-bindgen puts inline JavaScript under snippets/, and it counts too.
+  const files = readdirSync(ctx.options.dist, { recursive: true })
+    .filter((f) => /\.(wasm|js|css|html)$/.test(f))
+    .sort();
   const rows = [];
   let total = 0;
   for (const file of files) {
