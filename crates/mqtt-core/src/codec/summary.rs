@@ -6,11 +6,53 @@ use core::fmt::Write;
 
 use super::{Packet, PacketType, ProtocolVersion, ReasonCode};
 
+/// Bytes reserved for a summary: a PUBLISH with a topic of a few dozen characters fits.
+const SUMMARY_CAPACITY: usize = 96;
+
+/// Writes `n` in decimal, as `{}` does, without going through the formatting machinery: every
+/// PUBLISH and acknowledgement summary has a packet id, a QoS or a size.
+fn push_number(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        if let Some(digit) = digits.get_mut(start) {
+            *digit = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || start == 0 {
+            break;
+        }
+    }
+    out.push_str(core::str::from_utf8(digits.get(start..).unwrap_or_default()).unwrap_or_default());
+}
+
+/// Writes `text` in double quotes, exactly as `{:?}` does. Most topics and client ids need no
+/// escaping, and then they are copied whole instead of going through `Debug`'s per-character escape.
+fn write_quoted(out: &mut String, text: &str) -> core::fmt::Result {
+    let plain = text
+        .chars()
+        .all(|c| c != '"' && c != '\\' && c != '\'' && (' '..='~').contains(&c));
+    if plain {
+        out.reserve(text.len() + 2);
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+        Ok(())
+    } else {
+        write!(out, "{text:?}")
+    }
+}
+
 impl Packet<'_> {
     /// A one-line description such as `PUBLISH "esp32-kitchen/ip" QoS 1 id 7 DUP (12 B)` or
     /// `SUBACK id 3 [QoS 1, 0x80]`. `version` names reason codes in the right edition.
     pub fn summary(&self, version: ProtocolVersion) -> String {
-        let mut text = String::from(self.packet_type().name());
+        // Room for a typical summary, so it is written without growing: a flood summarizes every
+        // packet, and each reallocation showed in its profile.
+        let mut text = String::with_capacity(SUMMARY_CAPACITY);
+        text.push_str(self.packet_type().name());
         // Writing to a String cannot fail.
         let _ = self.write_details(&mut text, version);
         text
@@ -22,14 +64,19 @@ impl Packet<'_> {
         };
         match self {
             Packet::Connect(c) => {
-                write!(out, " {:?} MQTT {}", c.client_id, c.protocol_version)?;
+                out.push(' ');
+                write_quoted(out, c.client_id)?;
+                write!(out, " MQTT {}", c.protocol_version)?;
                 write!(out, " {}", if c.clean_start { "clean" } else { "resume" })?;
                 write!(out, " keep alive {} s", c.keep_alive)?;
                 if let Some(will) = &c.will {
-                    write!(out, " will {:?} QoS {}", will.topic, will.qos.level())?;
+                    out.push_str(" will ");
+                    write_quoted(out, will.topic.as_str())?;
+                    write!(out, " QoS {}", will.qos.level())?;
                 }
                 if let Some(user) = c.username {
-                    write!(out, " user {user:?}")?;
+                    out.push_str(" user ");
+                    write_quoted(out, user)?;
                 }
             }
             Packet::ConnAck(c) => {
@@ -39,9 +86,13 @@ impl Packet<'_> {
                 }
             }
             Packet::Publish(p) => {
-                write!(out, " {:?} QoS {}", p.topic, p.qos.level())?;
+                out.push(' ');
+                write_quoted(out, p.topic.as_str())?;
+                out.push_str(" QoS ");
+                push_number(out, p.qos.level().into());
                 if let Some(id) = p.packet_id {
-                    write!(out, " id {id}")?;
+                    out.push_str(" id ");
+                    push_number(out, id.into());
                 }
                 if p.dup {
                     out.push_str(" DUP");
@@ -52,10 +103,13 @@ impl Packet<'_> {
                 if let Some(alias) = p.properties.topic_alias() {
                     write!(out, " alias {alias}")?;
                 }
-                write!(out, " ({} B)", p.payload.len())?;
+                out.push_str(" (");
+                push_number(out, p.payload.len());
+                out.push_str(" B)");
             }
             Packet::PubAck(r) | Packet::PubRec(r) | Packet::PubRel(r) | Packet::PubComp(r) => {
-                write!(out, " id {}", r.packet_id)?;
+                out.push_str(" id ");
+                push_number(out, r.packet_id.into());
                 if r.reason != ReasonCode::SUCCESS {
                     write!(out, " {}", reason(r.reason, self.packet_type()))?;
                 }
@@ -64,7 +118,9 @@ impl Packet<'_> {
                 write!(out, " id {}", s.packet_id)?;
                 for (index, sub) in s.filters.iter().enumerate() {
                     let sep = if index == 0 { " [" } else { ", " };
-                    write!(out, "{sep}{:?} QoS {}", sub.filter, sub.options.qos.level())?;
+                    out.push_str(sep);
+                    write_quoted(out, sub.filter.as_str())?;
+                    write!(out, " QoS {}", sub.options.qos.level())?;
                 }
                 out.push(']');
             }
@@ -84,7 +140,8 @@ impl Packet<'_> {
                 write!(out, " id {}", u.packet_id)?;
                 for (index, filter) in u.filters.iter().enumerate() {
                     let sep = if index == 0 { " [" } else { ", " };
-                    write!(out, "{sep}{filter:?}")?;
+                    out.push_str(sep);
+                    write_quoted(out, filter.as_str())?;
                 }
                 out.push(']');
             }
@@ -130,5 +187,34 @@ mod tests {
             "SUBACK id 3 [QoS 1, 0x80]"
         );
         assert_eq!(Packet::PingReq.summary(ProtocolVersion::V5), "PINGREQ");
+    }
+
+    #[test]
+    fn numbers_are_written_exactly_as_display_writes_them() {
+        for n in [0, 1, 9, 10, 99, 100, 65_535, 1_000_000, usize::MAX] {
+            let mut out = String::new();
+            push_number(&mut out, n);
+            assert_eq!(out, format!("{n}"));
+        }
+    }
+
+    #[test]
+    fn quoted_text_is_exactly_what_debug_writes() {
+        for text in [
+            "esp32-kitchen/ip",
+            "",
+            "a b/+/#",
+            "say \"hi\"",
+            "back\\slash",
+            "it's",
+            "tab\there",
+            "new\nline",
+            "caf\u{e9}/\u{1F321}",
+            "\u{7f}del",
+        ] {
+            let mut out = String::new();
+            write_quoted(&mut out, text).unwrap();
+            assert_eq!(out, format!("{text:?}"), "{text}");
+        }
     }
 }
