@@ -17,11 +17,12 @@ thread_local! {
 
 /// Milliseconds since the page started (`performance.now()`), the workspace's time.
 pub fn now() -> u64 {
-    PERFORMANCE.with(|performance| {
-        performance
-            .as_ref()
-            .map_or(0, |performance| performance.now().max(0.0) as u64)
-    })
+    whole_ms(precise_ms())
+}
+
+/// A [`precise_ms`] reading as the workspace's time: whole milliseconds.
+pub fn whole_ms(precise: f64) -> u64 {
+    precise.max(0.0) as u64
 }
 
 /// `performance.now()` to the fraction of a millisecond: for measuring work shorter than one.

@@ -49,9 +49,15 @@ impl Driver {
 
     /// Runs `change` on the workspace at the current time, then performs the I/O it asked for.
     pub fn with<R>(&self, change: impl FnOnce(&mut Workspace, u64) -> R) -> R {
+        self.with_at(clock::now(), change)
+    }
+
+    /// [`Driver::with`] at a time already read from the clock (a socket event's handling reads it
+    /// once for both its timing and the workspace: it runs for every frame of a flood).
+    fn with_at<R>(&self, now: u64, change: impl FnOnce(&mut Workspace, u64) -> R) -> R {
         let result = {
             let mut workspace = self.workspace.borrow_mut();
-            change(&mut workspace, clock::now())
+            change(&mut workspace, now)
         };
         self.perform();
         result
@@ -75,10 +81,10 @@ impl Driver {
         self.io_ms.get()
     }
 
-    /// Runs `io`, adding its time to [`Driver::io_ms`].
-    fn timed(&self, io: impl FnOnce()) {
+    /// Runs `io` with the time it starts at, adding its duration to [`Driver::io_ms`].
+    fn timed(&self, io: impl FnOnce(f64)) {
         let started = clock::precise_ms();
-        io();
+        io(started);
         self.io_ms
             .set(self.io_ms.get() + (clock::precise_ms() - started));
     }
@@ -154,7 +160,7 @@ impl Driver {
     }
 
     fn flush(&self) {
-        self.timed(|| {
+        self.timed(|_| {
             self.flush_scheduled.set(false);
             let waiting = self.outbox.borrow_mut().take_all();
             for (socket, bytes) in waiting {
@@ -184,19 +190,23 @@ impl Driver {
     }
 
     fn on_socket(&self, socket: SocketId, event: SocketEvent) {
-        self.timed(|| self.handle_socket(socket, event));
+        self.timed(|started| self.handle_socket(socket, event, clock::whole_ms(started)));
     }
 
-    fn handle_socket(&self, socket: SocketId, event: SocketEvent) {
+    fn handle_socket(&self, socket: SocketId, event: SocketEvent, now: u64) {
         match event {
-            SocketEvent::Open => self.with(|workspace, now| workspace.on_open(socket, now)),
-            SocketEvent::Frame(bytes) => {
-                self.with(|workspace, now| workspace.on_frame(socket, &bytes, now))
+            SocketEvent::Open => self.with_at(now, |workspace, now| workspace.on_open(socket, now)),
+            SocketEvent::Frame(bytes) => self.with_at(now, |workspace, now| {
+                workspace.on_frame(socket, &bytes, now)
+            }),
+            SocketEvent::Text => {
+                self.with_at(now, |workspace, now| workspace.on_text_frame(socket, now))
             }
-            SocketEvent::Text => self.with(|workspace, now| workspace.on_text_frame(socket, now)),
             SocketEvent::Closed { code, reason } => {
                 self.sockets.borrow_mut().remove(&socket);
-                self.with(|workspace, now| workspace.on_close(socket, code, &reason, now));
+                self.with_at(now, |workspace, now| {
+                    workspace.on_close(socket, code, &reason, now)
+                });
             }
         }
     }
