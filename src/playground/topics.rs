@@ -81,38 +81,64 @@ pub struct TopicNode {
 pub struct TopicTree {
     nodes: Vec<TopicNode>,
     roots: Children,
+    last_leaf: LastLeaf,
+}
+
+/// The topic recorded last and its node: a flood repeats one topic, and finding its node again level
+/// by level showed in the flood's profile. A cache, so it takes no part in comparing trees.
+#[derive(Debug, Clone, Default)]
+struct LastLeaf(Option<(Rc<str>, usize)>);
+
+impl PartialEq for LastLeaf {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl TopicTree {
     /// Counts a received message on `topic`. `retain` is its RETAIN flag as delivered.
     pub fn record(&mut self, topic: &Rc<str>, payload: &Payload, retain: bool, at: Instant) {
-        let mut parent: Option<usize> = None;
+        let leaf = self.leaf(topic);
+        let mut level = Some(leaf);
+        while let Some(node) = level.and_then(|index| self.nodes.get_mut(index)) {
+            node.total += 1;
+            level = node.parent;
+        }
+        if let Some(node) = self.nodes.get_mut(leaf) {
+            node.messages += 1;
+            node.last = Some((payload.clone(), at));
+            if retain {
+                node.retained = !payload.is_empty();
+            }
+            if let Some(value) = numeric(payload) {
+                let numbers = node.numbers.get_or_insert_with(VecDeque::new);
+                if numbers.len() == POINTS {
+                    numbers.pop_front();
+                }
+                numbers.push_back((at, value));
+            }
+        }
+    }
+
+    /// The node for exactly `topic`, made with the levels above it when new.
+    fn leaf(&mut self, topic: &Rc<str>) -> usize {
+        if let Some((last, index)) = &self.last_leaf.0 {
+            if **last == **topic {
+                return *index;
+            }
+        }
+        let mut leaf = None;
         let mut end = 0;
-        let count = topic.split('/').count();
         for (depth, segment) in topic.split('/').enumerate() {
             end += segment.len();
             let whole = topic.get(..end).unwrap_or_default();
             end += 1;
-            let index = self.child(parent, segment, whole, depth);
-            if let Some(node) = self.nodes.get_mut(index) {
-                node.total += 1;
-                if depth + 1 == count {
-                    node.messages += 1;
-                    node.last = Some((payload.clone(), at));
-                    if retain {
-                        node.retained = !payload.is_empty();
-                    }
-                    if let Some(value) = numeric(payload) {
-                        let numbers = node.numbers.get_or_insert_with(VecDeque::new);
-                        if numbers.len() == POINTS {
-                            numbers.pop_front();
-                        }
-                        numbers.push_back((at, value));
-                    }
-                }
-            }
-            parent = Some(index);
+            leaf = Some(self.child(leaf, segment, whole, depth));
         }
+        // `split` yields at least one level, even for an empty topic.
+        let leaf = leaf.unwrap_or_default();
+        self.last_leaf = LastLeaf(Some((topic.clone(), leaf)));
+        leaf
     }
 
     /// Notes that a client published `topic` with RETAIN: the broker now keeps it (an empty payload
@@ -244,6 +270,32 @@ mod tests {
             retain,
             7,
         );
+    }
+
+    #[test]
+    fn a_repeated_topic_counts_like_a_new_one() {
+        // The same topic again (the remembered node), then another and back, and the same text in
+        // another allocation: every level counts every message.
+        let mut tree = TopicTree::default();
+        let topic: Rc<str> = Rc::from("home/kitchen/temp");
+        for value in ["1", "2", "3"] {
+            tree.record(&topic, &value.as_bytes().to_vec().into(), false, 7);
+        }
+        record(&mut tree, "home/hall", "x", false);
+        record(&mut tree, "home/kitchen/temp", "4", false);
+        let temp = tree.node(tree.find("home/kitchen/temp").unwrap()).unwrap();
+        assert_eq!((temp.messages, temp.total), (4, 4));
+        assert_eq!(&*temp.last.as_ref().unwrap().0, b"4");
+        let home = tree.node(tree.find("home").unwrap()).unwrap();
+        assert_eq!((home.messages, home.total), (0, 5));
+        assert_eq!(tree.numbers("home/kitchen/temp").unwrap().len(), 4);
+        let mut fresh = TopicTree::default();
+        for value in ["1", "2", "3"] {
+            record(&mut fresh, "home/kitchen/temp", value, false);
+        }
+        record(&mut fresh, "home/hall", "x", false);
+        record(&mut fresh, "home/kitchen/temp", "4", false);
+        assert_eq!(tree, fresh, "the same nodes, whichever way they were found");
     }
 
     #[test]
