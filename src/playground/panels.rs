@@ -104,59 +104,96 @@ pub fn state_word(state: ConnectionState, asleep: bool) -> &'static str {
     }
 }
 
+/// A session's outbound rows, borrowed: packet id, QoS, topic, what it waits for. Those in their
+/// handshakes, then those with an id waiting their turn, the first [`PANEL_LIST_MAX`] in all.
+fn outbound_rows(session: &ClientSession) -> impl Iterator<Item = (u16, u8, &str, &'static str)> {
+    let inflight = session.outbound().iter().take(PANEL_LIST_MAX);
+    let room = PANEL_LIST_MAX - inflight.len();
+    let turn = session
+        .pending()
+        .filter_map(|(id, m)| Some((id?, m.qos.level(), m.topic(), "its turn")))
+        .take(room);
+    inflight
+        .map(|m| {
+            (
+                m.packet_id,
+                m.message.qos.level(),
+                m.message.topic(),
+                waiting(m.state),
+            )
+        })
+        .chain(turn)
+}
+
+/// How many outbound messages there are, given that `listed` are listed. QoS 0 messages waiting
+/// their turn are not in a handshake: the total counts those with an id exactly while they fit the
+/// list, and all pending ones beyond (never walking a long queue).
+fn outbound_total(session: &ClientSession, listed: usize) -> usize {
+    let inflight = session.outbound().len();
+    if inflight <= PANEL_LIST_MAX && session.pending_len() <= PANEL_LIST_MAX - inflight {
+        listed
+    } else {
+        inflight + session.pending_len()
+    }
+}
+
+/// A session's subscriptions, borrowed: filter, QoS asked, QoS granted.
+fn subscription_rows(session: &ClientSession) -> impl Iterator<Item = (&str, u8, Option<u8>)> {
+    session.subscriptions().iter().map(|s| {
+        (
+            s.filter.as_str(),
+            s.options.qos.level(),
+            s.granted.map(|q| q.level()),
+        )
+    })
+}
+
 /// A client session's panel.
 pub fn client_panel(key: ClientKey, session: &ClientSession, asleep: bool) -> ClientPanel {
-    let mut outbound: Vec<Outbound> = session
-        .outbound()
-        .iter()
-        .take(PANEL_LIST_MAX)
-        .map(|m| Outbound {
-            packet_id: m.packet_id,
-            qos: m.message.qos.level(),
-            topic: m.message.topic().to_string(),
-            waiting: waiting(m.state),
+    let outbound: Vec<Outbound> = outbound_rows(session)
+        .map(|(packet_id, qos, topic, waiting)| Outbound {
+            packet_id,
+            qos,
+            topic: topic.to_string(),
+            waiting,
         })
         .collect();
-    let room = PANEL_LIST_MAX - outbound.len();
-    outbound.extend(
-        session
-            .pending()
-            .filter_map(|(id, m)| {
-                Some(Outbound {
-                    packet_id: id?,
-                    qos: m.qos.level(),
-                    topic: m.topic().to_string(),
-                    waiting: "its turn",
-                })
-            })
-            .take(room),
-    );
-    // QoS 0 messages waiting their turn are not in a handshake: the total counts those with an id
-    // exactly while they fit the list, and all pending ones beyond (never walking a long queue).
-    let outbound_total =
-        if session.outbound().len() <= PANEL_LIST_MAX && session.pending_len() <= room {
-            outbound.len()
-        } else {
-            session.outbound().len() + session.pending_len()
-        };
     ClientPanel {
         key,
         state: state_word(session.state(), asleep),
+        outbound_total: outbound_total(session, outbound.len()),
         outbound,
-        outbound_total,
         inbound: session.awaiting_pubrel().take(PANEL_LIST_MAX).collect(),
         inbound_total: session.awaiting_pubrel_len(),
-        subscriptions: session
-            .subscriptions()
-            .iter()
-            .map(|s| {
-                (
-                    s.filter.clone(),
-                    s.options.qos.level(),
-                    s.granted.map(|q| q.level()),
-                )
-            })
+        subscriptions: subscription_rows(session)
+            .map(|(filter, asked, granted)| (filter.to_string(), asked, granted))
             .collect(),
+    }
+}
+
+impl ClientPanel {
+    /// Whether this is `session`'s panel as [`client_panel`] would make it now, without making it:
+    /// the real backend asks after every frame of a flood, and the panel rarely changes.
+    pub fn shows(&self, key: ClientKey, session: &ClientSession, asleep: bool) -> bool {
+        self.key == key
+            && self.state == state_word(session.state(), asleep)
+            && self.inbound_total == session.awaiting_pubrel_len()
+            && self.outbound_total == outbound_total(session, self.outbound.len())
+            && self
+                .inbound
+                .iter()
+                .copied()
+                .eq(session.awaiting_pubrel().take(PANEL_LIST_MAX))
+            && self
+                .outbound
+                .iter()
+                .map(|o| (o.packet_id, o.qos, o.topic.as_str(), o.waiting))
+                .eq(outbound_rows(session))
+            && self
+                .subscriptions
+                .iter()
+                .map(|(filter, asked, granted)| (filter.as_str(), *asked, *granted))
+                .eq(subscription_rows(session))
     }
 }
 
@@ -219,6 +256,9 @@ mod tests {
             session.handle_bytes(&publish_qos2(id), 2);
         }
         let panel = client_panel(1, &session, false);
+        assert!(panel.shows(1, &session, false));
+        assert!(!panel.shows(2, &session, false), "another client's");
+        assert!(!panel.shows(1, &session, true), "asleep reads differently");
         assert_eq!(panel.inbound_total, 500);
         assert_eq!(panel.inbound.len(), PANEL_LIST_MAX);
         assert_eq!(panel.inbound.first(), Some(&1), "the lowest ids first");
@@ -236,11 +276,57 @@ mod tests {
             .unwrap();
             session.publish(message).unwrap();
         }
+        assert!(
+            !panel.shows(1, &session, false),
+            "the publishes changed the outbound list"
+        );
         while session.poll_transmit(3, &mut buf).is_some() {}
         let panel = client_panel(1, &session, false);
+        assert!(panel.shows(1, &session, false));
         assert_eq!(panel.outbound_total, 200);
         assert_eq!(panel.outbound.len(), PANEL_LIST_MAX);
         assert_eq!(panel.outbound[0].waiting, "PUBACK");
         assert_eq!(panel.outbound[PANEL_LIST_MAX - 1].waiting, "its turn");
+    }
+
+    #[test]
+    fn a_panel_shows_its_session_exactly_while_nothing_it_lists_changes() {
+        use mqtt_core::codec::{QoS, SubscriptionOptions};
+        let options = ClientOptions::new(ProtocolVersion::V311, "shows");
+        let mut session = ClientSession::new(options).unwrap();
+        let mut buf = Vec::new();
+        let mut panel = client_panel(1, &session, false);
+        // Each step changes the session; after each, `shows` must agree with building the panel.
+        let check = |session: &ClientSession, panel: &mut ClientPanel, changed: bool| {
+            let now = client_panel(1, session, false);
+            assert_eq!(panel.shows(1, session, false), *panel == now);
+            assert_eq!(*panel != now, changed, "{panel:?} vs {now:?}");
+            assert!(now.shows(1, session, false));
+            *panel = now;
+        };
+        session.connect(0).unwrap();
+        while session.poll_transmit(0, &mut buf).is_some() {}
+        check(&session, &mut panel, true);
+        session.handle_bytes(&[0x20, 2, 0, 0], 1);
+        check(&session, &mut panel, true);
+        session
+            .subscribe(
+                vec![("a".into(), SubscriptionOptions::qos(QoS::ExactlyOnce))],
+                None,
+            )
+            .unwrap();
+        while session.poll_transmit(2, &mut buf).is_some() {}
+        check(&session, &mut panel, true);
+        // SUBACK granting QoS 1: the granted QoS changes, nothing else.
+        session.handle_bytes(&[0x90, 3, 0, 1, 1], 3);
+        check(&session, &mut panel, true);
+        session.handle_bytes(&publish_qos2(9), 4);
+        check(&session, &mut panel, true);
+        // A PINGRESP changes nothing the panel lists.
+        session.handle_bytes(&[0xD0, 0], 5);
+        check(&session, &mut panel, false);
+        // PUBREL 9: the QoS 2 record goes.
+        session.handle_bytes(&[0x62, 2, 0, 9], 6);
+        check(&session, &mut panel, true);
     }
 }

@@ -769,11 +769,14 @@ impl RealBackend {
         let Some(client) = self.clients.get_mut(&key) else {
             return;
         };
-        let panel = client_panel(key, &client.session, false);
-        if client.last_panel.as_deref() == Some(&panel) {
+        if client
+            .last_panel
+            .as_deref()
+            .is_some_and(|last| last.shows(key, &client.session, false))
+        {
             return;
         }
-        let panel = Rc::new(panel);
+        let panel = Rc::new(client_panel(key, &client.session, false));
         client.last_panel = Some(panel.clone());
         self.snapshots.push((shared.steps(), key, panel));
     }
