@@ -6,9 +6,6 @@ use core::fmt::Write;
 
 use super::{Packet, PacketType, ProtocolVersion, ReasonCode};
 
-/// Bytes reserved for a summary: a PUBLISH with a topic of a few dozen characters fits.
-const SUMMARY_CAPACITY: usize = 96;
-
 /// Writes `n` in decimal, as `{}` does, without going through the formatting machinery: every
 /// PUBLISH and acknowledgement summary has a packet id, a QoS or a size.
 fn push_number(out: &mut String, n: usize) {
@@ -49,9 +46,16 @@ impl Packet<'_> {
     /// A one-line description such as `PUBLISH "esp32-kitchen/ip" QoS 1 id 7 DUP (12 B)` or
     /// `SUBACK id 3 [QoS 1, 0x80]`. `version` names reason codes in the right edition.
     pub fn summary(&self, version: ProtocolVersion) -> String {
-        // Room for a typical summary, so it is written without growing: a flood summarizes every
-        // packet, and each reallocation showed in its profile.
-        let mut text = String::with_capacity(SUMMARY_CAPACITY);
+        // Room for the usual summary, so it is written without growing (a flood summarizes every
+        // packet, and each reallocation showed in its profile), and not much more: logs keep it.
+        // An acknowledgement is `PUBCOMP id 65535`; a PUBLISH adds its topic, QoS, flags and size.
+        let capacity = match self {
+            Packet::Publish(p) => p.topic.len() + 48,
+            Packet::Connect(c) => c.client_id.len() + 64,
+            Packet::PubAck(_) | Packet::PubRec(_) | Packet::PubRel(_) | Packet::PubComp(_) => 16,
+            _ => 32,
+        };
+        let mut text = String::with_capacity(capacity);
         text.push_str(self.packet_type().name());
         // Writing to a String cannot fail.
         let _ = self.write_details(&mut text, version);
