@@ -9,18 +9,13 @@
 
 use std::collections::VecDeque;
 
-/// Entries per chunk of storage. The log grows a chunk at a time and never moves what it holds: a
-/// flood's log reaches hundreds of thousands of packets, and a growing `VecDeque` copied all of them
-/// at every doubling (it showed in the flood's profile) and for a moment needed three times the room.
-const CHUNK: usize = 1_024;
-
 /// How much an entry weighs against a byte budget.
 pub type Weigh<T> = fn(&T) -> usize;
 
 /// Entries with stable `u64` indices; see the [module documentation](self).
 #[derive(Debug, Clone)]
 pub struct Ring<T> {
-    items: Chunked<T>,
+    items: VecDeque<T>,
     first: u64,
     cap: usize,
     epoch: u32,
@@ -34,21 +29,12 @@ impl<T> Ring<T> {
     /// An empty log keeping at most `cap` entries (at least 10).
     pub fn new(cap: usize) -> Self {
         Ring {
-            items: Chunked::new(CHUNK),
+            items: VecDeque::new(),
             first: 0,
             cap: cap.max(10),
             epoch: 0,
             budget: None,
             bytes: 0,
-        }
-    }
-
-    /// Like [`Ring::new`], with chunks of `chunk` entries (tests cross chunk boundaries with few).
-    #[cfg(test)]
-    fn with_chunk(cap: usize, chunk: usize) -> Self {
-        Ring {
-            items: Chunked::new(chunk),
-            ..Ring::new(cap)
         }
     }
 
@@ -78,14 +64,11 @@ impl<T> Ring<T> {
 
     fn drop_oldest(&mut self, count: usize) {
         let count = count.min(self.items.len());
-        let budget = self.budget;
-        let mut freed = 0;
-        self.items.drop_front(count, |gone| {
-            if let Some((_, weigh)) = budget {
-                freed += weigh(gone);
+        for gone in self.items.drain(..count) {
+            if let Some((_, weigh)) = self.budget {
+                self.bytes = self.bytes.saturating_sub(weigh(&gone));
             }
-        });
-        self.bytes = self.bytes.saturating_sub(freed);
+        }
         self.first += count as u64;
     }
 
@@ -131,7 +114,8 @@ impl<T> Ring<T> {
         let start = index.max(self.first);
         let skip = usize::try_from(start - self.first).unwrap_or(usize::MAX);
         self.items
-            .iter_from(skip)
+            .iter()
+            .skip(skip)
             .enumerate()
             .map(move |(n, item)| (start + n as u64, item))
     }
@@ -145,7 +129,7 @@ impl<T> Ring<T> {
     pub fn truncate(&mut self, end: u64) {
         let keep = usize::try_from(end.saturating_sub(self.first)).unwrap_or(usize::MAX);
         if let Some((_, weigh)) = self.budget {
-            let forgotten: usize = self.items.iter_from(keep).map(weigh).sum();
+            let forgotten: usize = self.items.iter().skip(keep).map(weigh).sum();
             self.bytes = self.bytes.saturating_sub(forgotten);
         }
         self.items.truncate(keep);
@@ -161,144 +145,6 @@ impl<T> Ring<T> {
     /// entry before it and false after (entries sorted by what `before` tests): a binary search.
     pub fn partition_point(&self, before: impl FnMut(&T) -> bool) -> u64 {
         self.first + self.items.partition_point(before) as u64
-    }
-}
-
-/// A deque stored in chunks of equal capacity: pushing never moves the entries already stored, and
-/// dropping from the front frees whole chunks (shifting at most one chunk's entries).
-#[derive(Debug, Clone)]
-struct Chunked<T> {
-    /// Every chunk but the first and the last is full; the first may have lost entries from its front.
-    chunks: VecDeque<Vec<T>>,
-    chunk: usize,
-    len: usize,
-}
-
-impl<T> Chunked<T> {
-    fn new(chunk: usize) -> Self {
-        Chunked {
-            chunks: VecDeque::new(),
-            chunk: chunk.max(1),
-            len: 0,
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    fn push_back(&mut self, item: T) {
-        match self.chunks.back_mut() {
-            Some(last) if last.len() < self.chunk => last.push(item),
-            _ => {
-                let mut fresh = Vec::with_capacity(self.chunk);
-                fresh.push(item);
-                self.chunks.push_back(fresh);
-            }
-        }
-        self.len += 1;
-    }
-
-    /// Where entry `index` is: its chunk and its place there.
-    fn locate(&self, index: usize) -> Option<(usize, usize)> {
-        if index >= self.len {
-            return None;
-        }
-        let head = self.chunks.front().map_or(0, Vec::len);
-        if index < head {
-            Some((0, index))
-        } else {
-            let rest = index - head;
-            Some((1 + rest / self.chunk, rest % self.chunk))
-        }
-    }
-
-    fn get(&self, index: usize) -> Option<&T> {
-        let (chunk, at) = self.locate(index)?;
-        self.chunks.get(chunk)?.get(at)
-    }
-
-    fn get_mut(&mut self, index: usize) -> Option<&mut T> {
-        let (chunk, at) = self.locate(index)?;
-        self.chunks.get_mut(chunk)?.get_mut(at)
-    }
-
-    fn back(&self) -> Option<&T> {
-        self.chunks.back()?.last()
-    }
-
-    /// The entries from `index` on.
-    fn iter_from(&self, index: usize) -> impl Iterator<Item = &T> + '_ {
-        let (chunk, at) = self.locate(index).unwrap_or((self.chunks.len(), 0));
-        self.chunks
-            .iter()
-            .skip(chunk)
-            .enumerate()
-            .flat_map(move |(n, items)| {
-                items.get(if n == 0 { at } else { 0 }..).unwrap_or_default()
-            })
-    }
-
-    /// Drops the first `count` entries, showing each to `gone` first.
-    fn drop_front(&mut self, count: usize, mut gone: impl FnMut(&T)) {
-        let mut left = count.min(self.len);
-        self.len -= left;
-        while left > 0 {
-            let Some(first) = self.chunks.front_mut() else {
-                break;
-            };
-            if first.len() <= left {
-                left -= first.len();
-                first.iter().for_each(&mut gone);
-                self.chunks.pop_front();
-            } else {
-                first.drain(..left).for_each(|item| gone(&item));
-                left = 0;
-            }
-        }
-    }
-
-    /// Keeps the first `len` entries.
-    fn truncate(&mut self, len: usize) {
-        while self.len > len {
-            let Some(last) = self.chunks.back_mut() else {
-                break;
-            };
-            let excess = self.len - len;
-            if last.len() <= excess {
-                self.len -= last.len();
-                self.chunks.pop_back();
-            } else {
-                last.truncate(last.len() - excess);
-                self.len = len;
-            }
-        }
-    }
-
-    /// How many entries from the front `before` is true for (it is true, then false).
-    fn partition_point(&self, mut before: impl FnMut(&T) -> bool) -> usize {
-        // The first chunk whose last entry is not before: the point is in it.
-        let chunk = self
-            .chunks
-            .partition_point(|items| items.last().is_some_and(&mut before));
-        if chunk >= self.chunks.len() {
-            return self.len;
-        }
-        // Every chunk before it is full, but for the first.
-        let head = self.chunks.front().map_or(0, Vec::len);
-        let done = if chunk == 0 {
-            0
-        } else {
-            head + (chunk - 1) * self.chunk
-        };
-        done + self
-            .chunks
-            .get(chunk)
-            .map_or(0, |items| items.partition_point(before))
     }
 }
 
@@ -358,46 +204,5 @@ mod tests {
         assert_eq!((ring.len(), ring.bytes()), (1, 10));
         ring.truncate(ring.end() - 1);
         assert_eq!((ring.len(), ring.bytes()), (0, 0));
-    }
-
-    #[test]
-    fn chunked_storage_behaves_like_one_deque() {
-        // Pushes, drops of the oldest tenth, truncations and reads, checked against a plain deque,
-        // with chunks of 3 so every operation crosses chunk boundaries.
-        let mut ring = Ring::with_chunk(40, 3);
-        let mut model: VecDeque<u32> = VecDeque::new();
-        let mut first = 0u64;
-        let mut seed = 7u32;
-        for step in 0..2_000u32 {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            if seed.is_multiple_of(17) {
-                let keep = u64::from(seed >> 8) % (model.len() as u64 + 1);
-                ring.truncate(first + keep);
-                model.truncate(keep as usize);
-            } else {
-                if model.len() >= 40 {
-                    model.drain(..4);
-                    first += 4;
-                }
-                assert_eq!(ring.push(step), first + model.len() as u64);
-                model.push_back(step);
-            }
-            assert_eq!((ring.first(), ring.len()), (first, model.len()));
-            assert_eq!(ring.last(), model.back());
-            let probe = first + u64::from(seed >> 4) % (model.len() as u64 + 2);
-            assert_eq!(ring.get(probe), model.get((probe - first) as usize));
-            let from: Vec<u32> = ring.iter_from(probe).map(|(_, v)| *v).collect();
-            let expected: Vec<u32> = model
-                .iter()
-                .skip((probe - first) as usize)
-                .copied()
-                .collect();
-            assert_eq!(from, expected);
-            let cut = step.saturating_sub(seed % 30);
-            assert_eq!(
-                ring.partition_point(|v| *v < cut),
-                first + model.partition_point(|v| *v < cut) as u64
-            );
-        }
     }
 }

@@ -723,7 +723,7 @@ impl Shared {
 #[derive(Debug)]
 enum Backend {
     Simulated(Box<SimBackend>),
-    Real(Box<RealBackend>),
+    Real(RealBackend),
     /// The simulator could not start (a bug): every action says so.
     Unavailable(String),
 }
@@ -758,9 +758,7 @@ impl Workspace {
                     Err(error) => Backend::Unavailable(error),
                 }
             }
-            BrokerChoice::WebSocket { url } => {
-                Backend::Real(Box::new(RealBackend::new(url, shared)))
-            }
+            BrokerChoice::WebSocket { url } => Backend::Real(RealBackend::new(url, shared)),
         }
     }
 
