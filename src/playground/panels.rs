@@ -37,16 +37,17 @@ pub struct ClientPanel {
     /// Connection state, in words.
     pub state: &'static str,
     /// Our messages in their handshakes (outbound inflight), then those waiting for their turn: the
-    /// first [`PANEL_LIST_MAX`].
-    pub outbound: Vec<Outbound>,
+    /// first [`PANEL_LIST_MAX`]. Shared with the previous snapshot while it is unchanged.
+    pub outbound: Rc<[Outbound]>,
     /// How many there are in all.
     pub outbound_total: usize,
     /// Inbound QoS 2 packet ids delivered and waiting for PUBREL: the lowest [`PANEL_LIST_MAX`].
     pub inbound: Vec<u16>,
     /// How many there are in all.
     pub inbound_total: usize,
-    /// Subscriptions: filter, QoS asked, QoS granted (`None`: waiting for SUBACK).
-    pub subscriptions: Vec<(String, u8, Option<u8>)>,
+    /// Subscriptions: filter, QoS asked, QoS granted (`None`: waiting for SUBACK). Shared with the
+    /// previous snapshot while unchanged.
+    pub subscriptions: Rc<[(String, u8, Option<u8>)]>,
 }
 
 /// A session the broker keeps.
@@ -150,14 +151,35 @@ fn subscription_rows(session: &ClientSession) -> impl Iterator<Item = (&str, u8,
 
 /// A client session's panel.
 pub fn client_panel(key: ClientKey, session: &ClientSession, asleep: bool) -> ClientPanel {
-    let outbound: Vec<Outbound> = outbound_rows(session)
-        .map(|(packet_id, qos, topic, waiting)| Outbound {
-            packet_id,
-            qos,
-            topic: topic.to_string(),
-            waiting,
-        })
-        .collect();
+    client_panel_after(None, key, session, asleep)
+}
+
+/// A client session's panel, sharing the lists that did not change since `previous` (the same
+/// client's last snapshot): a QoS 2 flood changes the inbound records on every frame, and each
+/// snapshot would otherwise copy the subscriptions and our outbound messages again.
+pub fn client_panel_after(
+    previous: Option<&ClientPanel>,
+    key: ClientKey,
+    session: &ClientSession,
+    asleep: bool,
+) -> ClientPanel {
+    let outbound = match previous {
+        Some(last) if last.outbound_is(session) => last.outbound.clone(),
+        _ => outbound_rows(session)
+            .map(|(packet_id, qos, topic, waiting)| Outbound {
+                packet_id,
+                qos,
+                topic: topic.to_string(),
+                waiting,
+            })
+            .collect(),
+    };
+    let subscriptions = match previous {
+        Some(last) if last.subscriptions_are(session) => last.subscriptions.clone(),
+        _ => subscription_rows(session)
+            .map(|(filter, asked, granted)| (filter.to_string(), asked, granted))
+            .collect(),
+    };
     ClientPanel {
         key,
         state: state_word(session.state(), asleep),
@@ -165,9 +187,7 @@ pub fn client_panel(key: ClientKey, session: &ClientSession, asleep: bool) -> Cl
         outbound,
         inbound: session.awaiting_pubrel().take(PANEL_LIST_MAX).collect(),
         inbound_total: session.awaiting_pubrel_len(),
-        subscriptions: subscription_rows(session)
-            .map(|(filter, asked, granted)| (filter.to_string(), asked, granted))
-            .collect(),
+        subscriptions,
     }
 }
 
@@ -184,16 +204,24 @@ impl ClientPanel {
                 .iter()
                 .copied()
                 .eq(session.awaiting_pubrel().take(PANEL_LIST_MAX))
-            && self
-                .outbound
-                .iter()
-                .map(|o| (o.packet_id, o.qos, o.topic.as_str(), o.waiting))
-                .eq(outbound_rows(session))
-            && self
-                .subscriptions
-                .iter()
-                .map(|(filter, asked, granted)| (filter.as_str(), *asked, *granted))
-                .eq(subscription_rows(session))
+            && self.outbound_is(session)
+            && self.subscriptions_are(session)
+    }
+
+    /// Whether the outbound list is `session`'s as it would be listed now.
+    fn outbound_is(&self, session: &ClientSession) -> bool {
+        self.outbound
+            .iter()
+            .map(|o| (o.packet_id, o.qos, o.topic.as_str(), o.waiting))
+            .eq(outbound_rows(session))
+    }
+
+    /// Whether the subscriptions are `session`'s now.
+    fn subscriptions_are(&self, session: &ClientSession) -> bool {
+        self.subscriptions
+            .iter()
+            .map(|(filter, asked, granted)| (filter.as_str(), *asked, *granted))
+            .eq(subscription_rows(session))
     }
 }
 
@@ -302,7 +330,18 @@ mod tests {
             assert_eq!(panel.shows(1, session, false), *panel == now);
             assert_eq!(*panel != now, changed, "{panel:?} vs {now:?}");
             assert!(now.shows(1, session, false));
-            *panel = now;
+            // Made after the previous snapshot, it is the same panel, sharing what did not change.
+            let after = client_panel_after(Some(panel), 1, session, false);
+            assert_eq!(after, now);
+            assert_eq!(
+                Rc::ptr_eq(&after.subscriptions, &panel.subscriptions),
+                panel.subscriptions == now.subscriptions
+            );
+            assert_eq!(
+                Rc::ptr_eq(&after.outbound, &panel.outbound),
+                panel.outbound == now.outbound
+            );
+            *panel = after;
         };
         session.connect(0).unwrap();
         while session.poll_transmit(0, &mut buf).is_some() {}

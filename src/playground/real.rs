@@ -29,7 +29,7 @@ use mqtt_core::Instant;
 use super::config::{ClientConfig, SubscribeRequest};
 use super::explain;
 use super::model::{ClientKey, Direction, Level, MarkKind, Notice, PacketRecord, Status};
-use super::panels::{client_panel, ClientPanel, Panels};
+use super::panels::{client_panel, client_panel_after, ClientPanel, Panels};
 use super::ring::Ring;
 use super::vec_map::VecMap;
 use super::workspace::{Io, Playhead, Shared, SocketId};
@@ -769,14 +769,11 @@ impl RealBackend {
         let Some(client) = self.clients.get_mut(&key) else {
             return;
         };
-        if client
-            .last_panel
-            .as_deref()
-            .is_some_and(|last| last.shows(key, &client.session, false))
-        {
+        let last = client.last_panel.as_deref();
+        if last.is_some_and(|last| last.shows(key, &client.session, false)) {
             return;
         }
-        let panel = Rc::new(client_panel(key, &client.session, false));
+        let panel = Rc::new(client_panel_after(last, key, &client.session, false));
         client.last_panel = Some(panel.clone());
         self.snapshots.push((shared.steps(), key, panel));
     }
