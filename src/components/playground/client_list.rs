@@ -69,7 +69,7 @@ pub fn client_views(engine: &Engine) -> Vec<ClientView> {
                 in_flight: session.map_or(0, |s| {
                     s.outbound().len() + s.pending().filter(|(id, _)| id.is_some()).count()
                 }),
-                awaiting_pubrel: session.map_or(0, |s| s.awaiting_pubrel().count()),
+                awaiting_pubrel: session.map_or(0, |s| s.awaiting_pubrel_len()),
                 subscriptions: session.map_or_else(Vec::new, |s| {
                     s.subscriptions()
                         .iter()
