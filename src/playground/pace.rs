@@ -27,7 +27,7 @@ pub const FLOOD_RENDER_SHARE: f64 = 0.05;
 pub struct RenderPace {
     rendered_at: f64,
     packets_then: u64,
-    /// Smoothed cost of a render, in milliseconds.
+    /// What a render costs, in milliseconds: a dearer one counts at once, a cheaper one halfway.
     cost_ms: f64,
     /// The render under way: when it was asked for, and the socket time spent by then.
     started: Option<(f64, f64)>,
@@ -36,9 +36,12 @@ pub struct RenderPace {
 }
 
 impl RenderPace {
-    /// A render took `ms` (from the change to its effects having run).
+    /// A render took `ms` (from the change to its effects having run). A dearer render counts at
+    /// once, a cheaper one halfway: when a flood starts, the lists and the diagram fill up and the
+    /// renders grow dearer by the frame, and an average that lags behind them let the first half
+    /// second of a flood go to rendering, while the broker's queue for the page grew.
     pub fn rendered(&mut self, ms: f64) {
-        self.cost_ms = if self.cost_ms == 0.0 {
+        self.cost_ms = if ms >= self.cost_ms {
             ms
         } else {
             (self.cost_ms + ms) / 2.0
@@ -66,7 +69,7 @@ impl RenderPace {
         self.flooding
     }
 
-    /// What a render costs (smoothed), in milliseconds.
+    /// What a render costs, in milliseconds (see [`RenderPace::rendered`]).
     pub fn cost_ms(&self) -> f64 {
         self.cost_ms
     }
@@ -160,13 +163,16 @@ mod tests {
     }
 
     #[test]
-    fn the_cost_is_smoothed_so_one_slow_render_does_not_stall_the_page() {
+    fn a_dearer_render_counts_at_once_and_one_slow_render_does_not_stall_the_page() {
         let mut pace = RenderPace::default();
         pace.rendered(10.0);
+        pace.rendered(20.0);
+        // A flood's renders growing dearer space the next ones at once: 20 ms → 400 ms apart.
+        assert_eq!(pace.flood_spacing_ms(), 400.0);
         pace.rendered(300.0);
         assert_eq!(pace.flood_spacing_ms(), 1_000.0);
-        // Four ordinary renders later, it is back under half a second.
-        for _ in 0..4 {
+        // Five ordinary renders later, it is back under half a second.
+        for _ in 0..5 {
             pace.rendered(10.0);
         }
         assert!(
