@@ -197,9 +197,14 @@ export async function startMosquitto() {
       },
     };
     brokers.add(broker);
+    // Up means mosquitto's "running" line and all three ports accepting. Ports alone are not
+    // enough: if another process took one between freePort() and mosquitto's bind, that port still
+    // accepts (the other process) while mosquitto logs the error and exits. "running" comes only
+    // after every listener is open.
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && child.exitCode === null) {
-      if ((await accepts(tcp)) && (await accepts(open)) && (await accepts(refusing))) return broker;
+      const running = (await broker.log()).includes(' running');
+      if (running && (await accepts(tcp)) && (await accepts(open)) && (await accepts(refusing))) return broker;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     lastLog = await broker.log();

@@ -109,7 +109,10 @@ impl Mosquitto {
                     "mosquitto exited ({status}); its log:\n{log}"
                 )));
             }
-            if up(self.tcp_port) && up(self.ws_port) {
+            // Accepting ports are not enough: one taken by another process since `port()` still
+            // accepts while mosquitto logs the error and exits. "running" follows every listener.
+            let log = std::fs::read_to_string(self.dir.join("mosquitto.log")).unwrap_or_default();
+            if log.contains(" running") && up(self.tcp_port) && up(self.ws_port) {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(25));

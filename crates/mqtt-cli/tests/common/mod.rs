@@ -135,6 +135,10 @@ impl Mosquitto {
         panic!("mosquitto did not start listening; its log:\n{last}");
     }
 
+    /// Whether the broker came up with both listeners. Ports that accept are not enough: when
+    /// another process took one of them between `free_port` and mosquitto's bind, the port still
+    /// accepts (that other process) while mosquitto logs the error and exits. Its "running" line
+    /// comes only after every listener is open.
     fn wait_ready(&mut self, limit: Duration) -> bool {
         let deadline = Instant::now() + limit;
         while Instant::now() < deadline {
@@ -142,7 +146,7 @@ impl Mosquitto {
                 return false;
             }
             let up = |port| TcpStream::connect(("127.0.0.1", port)).is_ok();
-            if up(self.port) && up(self.ws_port) {
+            if self.log().contains(" running") && up(self.port) && up(self.ws_port) {
                 return true;
             }
             thread::sleep(Duration::from_millis(20));

@@ -170,7 +170,11 @@ impl Mosquitto {
                     return false;
                 }
             }
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            // The port accepting is not enough: if another process took it between `free_port` and
+            // mosquitto's bind, it accepts (that process) while mosquitto logs the error and exits.
+            // Each start logs "running" once every listener is open (the log spans restarts).
+            let running = self.log().matches(" running").count() >= self.starts as usize;
+            if running && TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return true;
             }
             thread::sleep(Duration::from_millis(20));
