@@ -7,7 +7,7 @@ use mqtt_core::ProtocolVersion;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::el::{button, el, fragment, input, textarea};
+use super::el::{button, el, fragment, input, option, textarea};
 use super::hinted_checkbox;
 use crate::inspector::builder::{BuildError, BuildKind, BuilderForm};
 use crate::inspector::hex::format_hex;
@@ -72,12 +72,6 @@ pub fn builder_form_view(props: &BuilderFormViewProps) -> Html {
     } else {
         "QoS"
     };
-    let option = |value: AttrValue, selected: bool, label: AttrValue| {
-        el("option")
-            .value(value)
-            .flag("selected", selected)
-            .text(label)
-    };
     let text_input = |id: &'static str, value: String, on_input: Callback<InputEvent>| {
         input()
             .id(id)
@@ -88,31 +82,18 @@ pub fn builder_form_view(props: &BuilderFormViewProps) -> Html {
     };
     let kinds = el("select").id("builder-type").on_change(on_kind).children(
         BuildKind::ALL.into_iter().map(|option_kind| {
-            option(
-                option_kind.name().into(),
-                option_kind == kind,
-                option_kind.name().into(),
-            )
-            .into()
+            option(option_kind.name(), option_kind == kind, option_kind.name()).into()
         }),
     );
     let qos = kind.uses_qos().then(|| {
         el("div")
             .class("control")
             .child(el("label").attr("for", "builder-qos").text(qos_label))
-            .child(
-                el("select")
-                    .id("builder-qos")
-                    .on_change(on_qos)
-                    .children((0..=2u8).map(|qos| {
-                        option(
-                            qos.to_string().into(),
-                            qos == form.qos,
-                            format!("QoS {qos}").into(),
-                        )
-                        .into()
-                    })),
-            )
+            .child(el("select").id("builder-qos").on_change(on_qos).children(
+                (0..=2u8).map(|qos| {
+                    option(qos.to_string(), qos == form.qos, format!("QoS {qos}")).into()
+                }),
+            ))
     });
     let packet_id = kind.uses_packet_id(form.qos).then(|| {
         el("div")

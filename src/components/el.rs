@@ -68,6 +68,14 @@ pub fn button() -> El {
     el("button").attr("type", "button")
 }
 
+/// An `<option>` of a `<select>`: its value, whether it is the one selected, and its label.
+pub fn option(value: impl Into<AttrValue>, selected: bool, label: impl Into<AttrValue>) -> El {
+    el("option")
+        .value(value)
+        .flag("selected", selected)
+        .text(label)
+}
+
 /// A text node.
 pub fn text(value: impl Into<AttrValue>) -> Html {
     VNode::VText(VText::new(value.into()))
@@ -304,8 +312,16 @@ mod tests {
         assert_eq!(attributes(&field), pairs(&[("type", "checkbox")]));
         let area = tag(textarea().value("21.5").into());
         assert_eq!(area.value().map(|v| v.to_string()), Some("21.5".into()));
-        let option = tag(el("option").value("drop").into());
-        assert_eq!(attributes(&option), pairs(&[("value", "drop")]));
+        let plain = tag(el("option").value("drop").into());
+        assert_eq!(attributes(&plain), pairs(&[("value", "drop")]));
+        let chosen = tag(option("2", true, "QoS 2").into());
+        assert_eq!(
+            attributes(&chosen),
+            pairs(&[("selected", "selected"), ("value", "2")])
+        );
+        assert!(matches!(chosen.children(), Some(VNode::VList(c)) if c.len() == 1));
+        let other = tag(option("1", false, "QoS 1").into());
+        assert_eq!(attributes(&other), pairs(&[("value", "1")]));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use mqtt_core::ProtocolVersion;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::el::{el, textarea};
+use super::el::{el, option, textarea};
 use super::hex_error::HexErrorView;
 use crate::inspector::samples::Sample;
 use crate::state::{edition_from_str, Parsed, EDITIONS};
@@ -73,23 +73,12 @@ pub fn input_panel(props: &InputPanelProps) -> Html {
         }
         _ => String::new(),
     };
-    let option = |value: &'static str, selected: bool, label: AttrValue| {
-        el("option")
-            .value(value)
-            .flag("selected", selected)
-            .text(label)
-    };
     let group = |category: &'static str| {
         let in_category = props.samples.iter().filter(|s| s.category == category);
         el("optgroup")
             .attr("label", category)
             .children(in_category.map(|sample| {
-                option(
-                    sample.id,
-                    props.sample_id == Some(sample.id),
-                    sample.title.into(),
-                )
-                .into()
+                option(sample.id, props.sample_id == Some(sample.id), sample.title).into()
             }))
             .into()
     };
@@ -99,7 +88,7 @@ pub fn input_panel(props: &InputPanelProps) -> Html {
         .child(option(
             CUSTOM_SAMPLE,
             props.sample_id.is_none(),
-            "Your own bytes".into(),
+            "Your own bytes",
         ))
         .children(categories(&props.samples).into_iter().map(group));
     let versions = el("select")
@@ -109,7 +98,7 @@ pub fn input_panel(props: &InputPanelProps) -> Html {
             option(
                 version.edition(),
                 props.version == version,
-                format!("MQTT {}", version.edition()).into(),
+                format!("MQTT {}", version.edition()),
             )
             .into()
         }));

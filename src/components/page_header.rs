@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::el::el;
+use super::el::{el, option};
 use super::playground::selected;
 use crate::playground_state::Theme;
 
@@ -80,12 +80,8 @@ pub fn page_header(shown: Page, theme: Theme, on_theme: &Callback<Theme>) -> Htm
                 .class("theme-switch")
                 .child(el("label").attr("for", "theme").text("Theme"))
                 .child(el("select").id("theme").on_change(on_theme).children(
-                    themes.into_iter().map(|(option, label)| {
-                        el("option")
-                            .value(option.value())
-                            .flag("selected", option == theme)
-                            .text(label)
-                            .into()
+                    themes.into_iter().map(|(choice, label)| {
+                        option(choice.value(), choice == theme, label).into()
                     }),
                 )),
         )

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::el::{button, el, fragment, input, text};
+use crate::components::el::{button, el, fragment, input, option, text};
 
 use super::{checked, input_text, selected};
 use crate::playground::explain::CheckedUrl;
@@ -172,12 +172,7 @@ pub fn broker_panel(props: &BrokerPanelProps) -> Html {
             .id("broker-preset")
             .label("Presets")
             .on_change(on_preset)
-            .child(
-                el("option")
-                    .value("")
-                    .flag("selected", true)
-                    .text("Presets…"),
-            )
+            .child(option("", true, "Presets…"))
             .children(PRESETS.iter().map(|(name, url)| {
                 el("option")
                     .value(*url)

@@ -8,9 +8,8 @@ use std::rc::Rc;
 
 use mqtt_core::PacketType;
 use yew::prelude::*;
-use yew::virtual_dom::AttrValue;
 
-use crate::components::el::{button, el, input};
+use crate::components::el::{button, el, input, option};
 
 use super::{checked, selected};
 use crate::playground::model::{ClientKey, Status};
@@ -236,25 +235,15 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
             )))
             .child(range("link-loss", "50", "1", loss.to_string(), on_loss))
     });
-    let option = |value: AttrValue, selected: bool, label: AttrValue| {
-        el("option")
-            .value(value)
-            .flag("selected", selected)
-            .text(label)
-    };
     let kinds = el("select")
         .id("fault-kind")
         .label("What to do")
         .on_change(on_kind)
-        .child(option(
-            "drop".into(),
-            props.kind == FaultKind::Drop,
-            "Drop".into(),
-        ))
+        .child(option("drop", props.kind == FaultKind::Drop, "Drop"))
         .child_opt(
             props
                 .simulated
-                .then(|| option("duplicate".into(), duplicate, "Duplicate".into())),
+                .then(|| option("duplicate", duplicate, "Duplicate")),
         );
     let packets = el("select")
         .id("fault-packet")
@@ -263,7 +252,7 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
         .children(
             FAULT_PACKETS
                 .iter()
-                .map(|p| option(p.name().into(), *p == props.packet, p.name().into()).into()),
+                .map(|p| option(p.name(), *p == props.packet, p.name()).into()),
         );
     let targets = el("select")
         .id("fault-target")
@@ -271,24 +260,24 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
         .on_change(on_aim)
         .child_opt(props.simulated.then(|| {
             option(
-                "broker".into(),
+                "broker",
                 props.aim == FaultAim::ToBroker,
-                "to the broker (from anyone)".into(),
+                "to the broker (from anyone)",
             )
         }))
         .children(props.clients.iter().flat_map(|c| {
             let to = props.simulated.then(|| {
                 option(
-                    format!("to:{}", c.key).into(),
+                    format!("to:{}", c.key),
                     props.aim == FaultAim::To(c.key),
-                    format!("to {}", c.name).into(),
+                    format!("to {}", c.name),
                 )
                 .into()
             });
             let from = option(
-                format!("from:{}", c.key).into(),
+                format!("from:{}", c.key),
                 props.aim == FaultAim::From(c.key),
-                format!("from {}", c.name).into(),
+                format!("from {}", c.name),
             );
             to.into_iter().chain([from.into()])
         }));

@@ -8,11 +8,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use mqtt_core::Instant;
-use yew::{classes, Callback, Html};
+use yew::{classes, Callback, Event, Html};
 
 use super::Engine;
-use crate::components::el::{el, El};
+use crate::components::el::{el, fragment, input, option, El};
 use crate::playground::log_view::{Filtered, RecordFilter};
+use crate::playground::model::ClientKey;
 use crate::playground::model::Direction;
 use crate::playground::ring::Ring;
 use crate::playground::time::Clock;
@@ -93,6 +94,60 @@ pub fn log_list<T: 'static, F: RecordFilter<T> + 'static>(
     }
 }
 
+impl LogList {
+    /// "12 messages", or "3 of 12 messages" while a filter hides some.
+    pub fn count(&self, noun: &str) -> String {
+        if self.rows == self.total {
+            format!("{} {noun}", self.total)
+        } else {
+            format!("{} of {} {noun}", self.rows, self.total)
+        }
+    }
+}
+
+/// A log's column headers: (class, label) each.
+pub fn header(columns: &[(&'static str, &'static str)]) -> Html {
+    fragment(columns.iter().map(|&(class, label)| {
+        el("span")
+            .attr("role", "columnheader")
+            .class(class)
+            .text(label)
+            .into()
+    }))
+}
+
+/// The select of which client's records a log shows: all, or one of `clients`.
+pub fn client_filter(
+    id: &'static str,
+    clients: &[(ClientKey, String)],
+    chosen: Option<ClientKey>,
+    on_change: Callback<Event>,
+) -> El {
+    el("select")
+        .id(id)
+        .on_change(on_change)
+        .child(option("", chosen.is_none(), "All clients"))
+        .children(
+            clients.iter().map(|(key, name)| {
+                option(key.to_string(), chosen == Some(*key), name.clone()).into()
+            }),
+        )
+}
+
+/// The "Follow newest" checkbox of a log's toolbar.
+pub fn follow_checkbox(id: &'static str, follow: bool, on_change: Callback<Event>) -> El {
+    el("label")
+        .class("check toolbar-check")
+        .child(
+            input()
+                .id(id)
+                .attr("type", "checkbox")
+                .checked(follow)
+                .on_change(on_change),
+        )
+        .text("Follow newest")
+}
+
 /// A cell of a log row.
 pub fn grid_cell() -> El {
     el("span").attr("role", "gridcell")
@@ -123,4 +178,27 @@ pub fn leading_cells(
             .text(words)
             .into(),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn list(rows: usize, total: usize) -> LogList {
+        LogList {
+            rows,
+            total,
+            selected_row: None,
+            render: Callback::from(|_: usize| Html::default()),
+            on_select: Callback::noop(),
+        }
+    }
+
+    #[test]
+    fn the_count_says_when_a_filter_hides_records() {
+        assert_eq!(list(12, 12).count("messages"), "12 messages");
+        assert_eq!(list(3, 12).count("packets"), "3 of 12 packets");
+    }
 }

@@ -8,10 +8,12 @@ use std::rc::Rc;
 use yew::prelude::*;
 use yew::virtual_dom::AttrValue;
 
-use crate::components::el::{button, el, fragment, input};
+use crate::components::el::{button, el, fragment, input, option};
 
 use super::chart::{numeric_chart, HEIGHT, WIDTH};
-use super::log_list::{grid_cell, leading_cells, log_list, LogSource};
+use super::log_list::{
+    client_filter, follow_checkbox, grid_cell, header, leading_cells, log_list, LogSource,
+};
 use super::virtual_list::VirtualList;
 use super::{input_text, selected, Engine};
 use crate::playground::log_view::{FilteredLog, LogFilter};
@@ -94,68 +96,29 @@ pub fn messages_view(props: &MessagesViewProps) -> Html {
         .on_follow
         .reform(|event: Event| super::checked(&event));
     let on_export = props.on_export.reform(|_: MouseEvent| ());
-    let header = fragment(
-        [
-            ("c-time", "Time"),
-            ("c-client", "Client"),
-            ("c-dir", "Direction"),
-            ("c-topic", "Topic"),
-            ("c-qos", "QoS"),
-            ("c-flags", "Flags"),
-            ("c-payload", "Payload"),
-        ]
-        .map(|(class, label)| {
-            el("span")
-                .attr("role", "columnheader")
-                .class(class)
-                .text(label)
-                .into()
-        }),
-    );
-    let count = if list.rows == list.total {
-        format!("{} messages", list.total)
-    } else {
-        format!("{} of {} messages", list.rows, list.total)
-    };
-    let option = |value: AttrValue, selected: bool, label: AttrValue| {
-        el("option")
-            .value(value)
-            .flag("selected", selected)
-            .text(label)
-    };
-    let clients = el("select")
-        .id("log-client")
-        .on_change(on_client)
-        .child(option(
-            "".into(),
-            props.filter.client.is_none(),
-            "All clients".into(),
-        ))
-        .children(props.clients.iter().map(|(key, name)| {
-            option(
-                key.to_string().into(),
-                props.filter.client == Some(*key),
-                name.clone().into(),
-            )
-            .into()
-        }));
+    let header = header(&[
+        ("c-time", "Time"),
+        ("c-client", "Client"),
+        ("c-dir", "Direction"),
+        ("c-topic", "Topic"),
+        ("c-qos", "QoS"),
+        ("c-flags", "Flags"),
+        ("c-payload", "Payload"),
+    ]);
+    let clients = client_filter("log-client", &props.clients, props.filter.client, on_client);
     let directions = el("select")
         .id("log-direction")
         .on_change(on_direction)
+        .child(option("", props.filter.direction.is_none(), "Both"))
         .child(option(
-            "".into(),
-            props.filter.direction.is_none(),
-            "Both".into(),
-        ))
-        .child(option(
-            "received".into(),
+            "received",
             props.filter.direction == Some(Direction::Received),
-            "↓ Received".into(),
+            "↓ Received",
         ))
         .child(option(
-            "sent".into(),
+            "sent",
             props.filter.direction == Some(Direction::Sent),
-            "↑ Sent".into(),
+            "↑ Sent",
         ));
     let toolbar = el("div")
         .class("toolbar")
@@ -194,18 +157,7 @@ pub fn messages_view(props: &MessagesViewProps) -> Html {
                 .child(el("label").attr("for", "log-direction").text("Direction"))
                 .child(directions),
         )
-        .child(
-            el("label")
-                .class("check toolbar-check")
-                .child(
-                    input()
-                        .id("log-follow")
-                        .attr("type", "checkbox")
-                        .checked(props.follow)
-                        .on_change(on_follow),
-                )
-                .text("Follow newest"),
-        )
+        .child(follow_checkbox("log-follow", props.follow, on_follow))
         .child(
             button()
                 .id("log-export")
@@ -218,7 +170,7 @@ pub fn messages_view(props: &MessagesViewProps) -> Html {
         el("p")
             .class("list-count")
             .attr("data-testid", "message-count")
-            .text(count)
+            .text(list.count("messages"))
             .into(),
         html! {
             <VirtualList id="message-log" label="Messages" class="log-grid" rows={list.rows} {header}

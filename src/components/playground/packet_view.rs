@@ -7,12 +7,13 @@ use std::rc::Rc;
 
 use mqtt_core::ProtocolVersion;
 use yew::prelude::*;
-use yew::virtual_dom::AttrValue;
 
-use super::log_list::{grid_cell, leading_cells, log_list, LogSource};
+use super::log_list::{
+    client_filter, follow_checkbox, grid_cell, header, leading_cells, log_list, LogSource,
+};
 use super::virtual_list::VirtualList;
 use super::{selected, Engine};
-use crate::components::el::{button, el, fragment, input, text};
+use crate::components::el::{button, el, fragment, text};
 use crate::components::result_panel::ResultPanel;
 use crate::playground::log_view::{FilteredPackets, PacketFilter};
 use crate::playground::model::{ClientKey, Direction, PacketRecord};
@@ -72,51 +73,16 @@ pub fn packets_view(props: &PacketsViewProps) -> Html {
     let on_follow = props
         .on_follow
         .reform(|event: Event| super::checked(&event));
-    let header = fragment(
-        [
-            ("c-time", "Time"),
-            ("c-client", "Client"),
-            ("c-dir", "Direction"),
-            ("c-type", "Packet"),
-            ("c-summary", "Summary"),
-            ("c-size", "Bytes"),
-            ("c-fate", "Arrival"),
-        ]
-        .map(|(class, label)| {
-            el("span")
-                .attr("role", "columnheader")
-                .class(class)
-                .text(label)
-                .into()
-        }),
-    );
-    let count = if list.rows == list.total {
-        format!("{} packets", list.total)
-    } else {
-        format!("{} of {} packets", list.rows, list.total)
-    };
-    let option = |value: AttrValue, selected: bool, label: AttrValue| {
-        el("option")
-            .value(value)
-            .flag("selected", selected)
-            .text(label)
-    };
-    let clients = el("select")
-        .id("packet-client")
-        .on_change(on_client)
-        .child(option(
-            "".into(),
-            props.client.is_none(),
-            "All clients".into(),
-        ))
-        .children(props.clients.iter().map(|(key, name)| {
-            option(
-                key.to_string().into(),
-                props.client == Some(*key),
-                name.clone().into(),
-            )
-            .into()
-        }));
+    let header = header(&[
+        ("c-time", "Time"),
+        ("c-client", "Client"),
+        ("c-dir", "Direction"),
+        ("c-type", "Packet"),
+        ("c-summary", "Summary"),
+        ("c-size", "Bytes"),
+        ("c-fate", "Arrival"),
+    ]);
+    let clients = client_filter("packet-client", &props.clients, props.client, on_client);
     let toolbar = el("div")
         .class("toolbar")
         .attr("role", "search")
@@ -127,24 +93,13 @@ pub fn packets_view(props: &PacketsViewProps) -> Html {
                 .child(el("label").attr("for", "packet-client").text("Client"))
                 .child(clients),
         )
-        .child(
-            el("label")
-                .class("check toolbar-check")
-                .child(
-                    input()
-                        .id("packet-follow")
-                        .attr("type", "checkbox")
-                        .checked(props.follow)
-                        .on_change(on_follow),
-                )
-                .text("Follow newest"),
-        );
+        .child(follow_checkbox("packet-follow", props.follow, on_follow));
     fragment([
         toolbar.into(),
         el("p")
             .class("list-count")
             .attr("data-testid", "packet-count")
-            .text(count)
+            .text(list.count("packets"))
             .into(),
         html! {
             <VirtualList id="packet-list" label="Packets" class="packet-grid" rows={list.rows} {header}

@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use super::selected;
-use crate::components::el::{el, input};
+use crate::components::el::{el, input, option};
 use crate::playground::controls::{speed_label, StepCommand, SHORTCUTS, SPEEDS};
 use crate::playground::workspace::Playhead;
 
@@ -96,11 +96,12 @@ pub fn step_controls(props: &StepControlsProps) -> Html {
                     .on_change(on_speed)
                     .attr("title", "Speed (+ and −)")
                     .children(SPEEDS.iter().enumerate().map(|(rung, &speed)| {
-                        el("option")
-                            .value(rung.to_string())
-                            .flag("selected", (speed - p.speed).abs() < 1e-9)
-                            .text(speed_label(speed))
-                            .into()
+                        option(
+                            rung.to_string(),
+                            (speed - p.speed).abs() < 1e-9,
+                            speed_label(speed),
+                        )
+                        .into()
                     })),
             )
     });
