@@ -7,6 +7,7 @@ use mqtt_core::ProtocolVersion;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::decode_status::status_title;
 use super::el::{button, el, fragment, input, option, textarea};
 use super::hinted_checkbox;
 use crate::inspector::builder::{BuildError, BuildKind, BuilderForm};
@@ -254,19 +255,7 @@ fn output(built: &Result<Vec<u8>, BuildError>, version: ProtocolVersion) -> Html
             .class("status error")
             .attr("data-testid", "builder-error")
             .attr("role", "status")
-            .child(
-                el("p")
-                    .class("status-title")
-                    .child(
-                        el("span")
-                            .class("status-icon")
-                            .attr("aria-hidden", "true")
-                            .text("✕"),
-                    )
-                    .text(" ")
-                    .child(el("strong").text("Cannot encode: "))
-                    .text(error.message.clone()),
-            )
+            .child(status_title("✕", "Cannot encode: ").text(error.message.clone()))
             .text(" ")
             .child_opt(error.rule.as_ref().map(|rule| {
                 el("p")

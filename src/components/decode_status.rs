@@ -29,14 +29,7 @@ pub fn decode_status(props: &DecodeStatusProps) -> Html {
         Outcome::Decoded => el("div")
             .class("status ok")
             .attr("role", "status")
-            .child(
-                el("p")
-                    .class("status-title")
-                    .child(status_icon("✓"))
-                    .text(" ")
-                    .child(el("strong").text("Well-formed "))
-                    .text(packet.summary.clone()),
-            )
+            .child(status_title("✓", "Well-formed ").text(packet.summary.clone()))
             .text(" ")
             .child(el("p").class("status-detail").text(format!(
                 "{} bytes, read as MQTT {}. Point at a field or a byte to see how they match.",
@@ -49,13 +42,7 @@ pub fn decode_status(props: &DecodeStatusProps) -> Html {
             .class("status incomplete")
             .attr("data-testid", "decode-incomplete")
             .attr("role", "status")
-            .child(
-                el("p")
-                    .class("status-title")
-                    .child(status_icon("…"))
-                    .text(" ")
-                    .child(el("strong").text("Incomplete packet")),
-            )
+            .child(status_title("…", "Incomplete packet"))
             .text(" ")
             .child(el("p").class("status-message").text(incomplete.message()))
             .text(" ")
@@ -86,8 +73,18 @@ pub fn decode_status(props: &DecodeStatusProps) -> Html {
     fragment([verdict, note.unwrap_or_default()])
 }
 
+/// A status's title line: its icon (hidden from screen readers, the words carry the meaning) and
+/// its bold heading; what follows is added by the caller.
+pub fn status_title(icon: &'static str, heading: &'static str) -> El {
+    el("p")
+        .class("status-title")
+        .child(status_icon(icon))
+        .text(" ")
+        .child(el("strong").text(heading))
+}
+
 /// The `<span class="status-icon">` that leads a status title.
-fn status_icon(icon: &'static str) -> El {
+pub fn status_icon(icon: &'static str) -> El {
     el("span")
         .class("status-icon")
         .attr("aria-hidden", "true")
@@ -105,11 +102,7 @@ fn malformed(error: &Malformed) -> Html {
         .attr("data-testid", "decode-error")
         .attr("role", "status")
         .child(
-            el("p")
-                .class("status-title")
-                .child(status_icon("✕"))
-                .text(" ")
-                .child(el("strong").text("Malformed packet"))
+            status_title("✕", "Malformed packet")
                 .text(format!(" at byte {}{extent}:", error.offset)),
         )
         .text(" ")

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use super::decode_status::status_icon;
 use super::el::{el, text};
 
 use crate::inspector::hex::HexError;
@@ -28,12 +29,7 @@ pub fn hex_error_view(props: &HexErrorViewProps) -> Html {
         .attr("aria-live", "polite")
         .child(
             el("p")
-                .child(
-                    el("span")
-                        .class("status-icon")
-                        .attr("aria-hidden", "true")
-                        .text("✕"),
-                )
+                .child(status_icon("✕"))
                 .text(" ")
                 .child(el("strong").text("Not hex: "))
                 .text(props.error.to_string()),
