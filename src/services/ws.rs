@@ -4,8 +4,9 @@
 //! bytes cross into wasm in the call itself: a few lines of JavaScript tell binary frames from text
 //! ones and hand the bytes over as the handler's argument, so a frame costs one boundary crossing,
 //! where reading `event.data`, checking its type and copying it out through web-sys would cost four
-//! (a flood delivers tens of thousands of frames a second). A close carries its code and reason. Sending takes one buffer per call: the workspace has already
-//! coalesced every packet of a poll into it.
+//! (a flood delivers tens of thousands of frames a second). A close carries its code and reason.
+//! Sending takes one buffer per call: the workspace has already coalesced every packet of a poll
+//! into it.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
