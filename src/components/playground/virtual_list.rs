@@ -185,7 +185,7 @@ pub fn virtual_list(props: &VirtualListProps) -> Html {
                 .children((shown.start..shown.end).map(|row| {
                     let selected = props.selected == Some(row);
                     el("div")
-                        .key(row)
+                        .key(shown.key(row))
                         .id(format!("{id}-row-{row}"))
                         .class(&classes!("vrow", selected.then_some("selected")))
                         .attr("role", "row")
