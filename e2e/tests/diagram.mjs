@@ -36,7 +36,15 @@ async function arrows(page) {
 /** The text transcript's lines (the steps up to the cursor, oldest first; reaches further back
  * than the drawn window, which holds only what is scrolled into view). */
 async function transcript(page) {
+  await openTranscript(page);
   return page.$$eval('[data-testid="transcript"] li', (items) => items.map((li) => li.textContent));
+}
+
+/** Opens the transcript as a reader would: its lines are in the page only while it is open. */
+async function openTranscript(page) {
+  if (await page.$eval('details.transcript', (d) => d.open)) return;
+  await page.click('details.transcript > summary');
+  await eventually(async () => assert.ok(await page.$('[data-testid="transcript"] li'), 'the open transcript lists the steps'));
 }
 
 async function marks(page, symbol) {
@@ -188,6 +196,8 @@ test('diagram: simulator, a dropped PUBACK and the retry make a QoS 1 duplicate;
   await simulatorWithDrop(page, 'PUBACK');
   await publish(page, 'esp32-kitchen', '21.5', 1);
   await eventually(async () => assert.equal(await page.evaluate(() => window.__playground.receivedBy('dashboard')), 2), { timeout: 8_000 });
+  // Closed, the transcript keeps no lines in the page (a flood would rewrite hundreds per render).
+  assert.equal(await page.$$eval('[data-testid="transcript"] li', (items) => items.length), 0);
   let lines = await transcript(page);
   assert.ok(lines.some((l) => /broker → esp32-kitchen: PUBACK #1, dropped/.test(l)), lines.join('\n'));
   assert.ok(lines.some((l) => /esp32-kitchen → broker: PUBLISH #1 QoS 1 DUP, arrived/.test(l)), 'the resend carries DUP');
@@ -326,6 +336,7 @@ test('diagram: a sleeping sensor’s messages queue at the in-page broker, and s
   await publish(page, 'esp32-kitchen', '21.5', 1);
   const queued = page.locator('[data-testid="broker-state"] [data-testid="queued"]');
   await eventually(async () => assert.match(await queued.textContent(), /queued for it \(1\): home\/kitchen\/temperature/));
+  await openTranscript(page);
   assert.match(await page.textContent('[data-testid="transcript"]'), /sensor: ☾ asleep/);
   // Back to when it fell asleep: nothing queued yet.
   await page.evaluate((step) => window.__playground.seek(step), asleep);
@@ -362,6 +373,7 @@ test('diagram: hold mode warns before the keep-alive matters, and pings keep a p
     await page.waitForTimeout(7_000);
     assert.match(await waiting(page), /sensor.*PUBLISH #1/);
     assert.equal(await panel(page, 'sensor', 'connection-state'), 'connected');
+    await openTranscript(page);
     assert.match(await page.textContent('[data-testid="transcript"]'), /sensor → broker: PINGREQ/);
   } catch (err) {
     err.message += `\n--- mosquitto log ---\n${await broker.log()}`;

@@ -18,6 +18,7 @@ use std::rc::Rc;
 
 use yew::html::{
     onchange, onclick, onfocus, oninput, onkeydown, onmouseenter, onmouseleave, onscroll, onsubmit,
+    ontoggle,
 };
 use yew::virtual_dom::{AttrValue, Attributes, Key, Listener, Listeners, VNode, VTag, VText};
 use yew::{
@@ -197,6 +198,11 @@ impl El {
     /// `focus`.
     pub fn on_focus(self, callback: Callback<FocusEvent>) -> Self {
         self.listen(Rc::new(onfocus::Wrapper::new(callback)))
+    }
+
+    /// `toggle` (a `<details>` opened or closed).
+    pub fn on_toggle(self, callback: Callback<Event>) -> Self {
+        self.listen(Rc::new(ontoggle::Wrapper::new(callback)))
     }
 
     /// `mouseenter`.

@@ -113,6 +113,11 @@ pub fn diagram_card(props: &DiagramCardProps) -> Html {
             move || drop(listener)
         });
     }
+    let transcript_open = use_state_eq(|| false);
+    let on_transcript_toggle = {
+        let transcript_open = transcript_open.clone();
+        Callback::from(move |open: bool| transcript_open.set(open))
+    };
     let (playhead, position, holds, names, clients, armed, link, body) = {
         let workspace = engine.0.read();
         let now = clock::now();
@@ -148,7 +153,12 @@ pub fn diagram_card(props: &DiagramCardProps) -> Html {
             clients,
             workspace.armed_faults(),
             link,
-            transcript(&workspace, &playhead),
+            transcript(
+                &workspace,
+                &playhead,
+                *transcript_open,
+                on_transcript_toggle,
+            ),
         )
     };
     // In hold mode the queue's keep-alive warning and ping countdown change with time alone.

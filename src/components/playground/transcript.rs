@@ -40,8 +40,15 @@ fn heading(shown: usize, reaches_back_further: bool) -> String {
     }
 }
 
-/// The transcript at the playhead.
-pub fn transcript(workspace: &Workspace, playhead: &Playhead) -> Html {
+/// The transcript at the playhead. Its lines are in the page only while it is `open`: closed, a
+/// `<details>` shows them to nobody (screen readers included), and every render during a flood
+/// rewrote a few hundred of them. `on_toggle` hears it opened or closed.
+pub fn transcript(
+    workspace: &Workspace,
+    playhead: &Playhead,
+    open: bool,
+    on_toggle: Callback<bool>,
+) -> Html {
     let beats = &workspace.history().beats;
     let bottom = beats
         .get(playhead.cursor.saturating_sub(1))
@@ -63,11 +70,19 @@ pub fn transcript(workspace: &Workspace, playhead: &Playhead) -> Html {
             .into(),
         el("details")
             .class("transcript")
+            .flag("open", open)
+            .on_toggle(Callback::from(move |event: Event| {
+                let element = event.target_dyn_into::<web_sys::Element>();
+                on_toggle.emit(element.is_some_and(|e| e.has_attribute("open")));
+            }))
             .child(el("summary").text(heading(lines.len(), reaches_back_further)))
             .child(
-                el("ol")
-                    .attr("data-testid", "transcript")
-                    .children(lines.into_iter().map(|line| el("li").text(line).into())),
+                el("ol").attr("data-testid", "transcript").children(
+                    lines
+                        .into_iter()
+                        .filter(|_| open)
+                        .map(|line| el("li").text(line).into()),
+                ),
             )
             .into(),
     ])
