@@ -326,6 +326,11 @@ async function openReceiver(ctx, kind, topic, qos, expected) {
   return { tab, count: 'window.__bench.count' };
 }
 
+/** DevTools' Performance metrics of `tab` (seconds for the durations), by name. */
+async function mainThreadMetrics(tab) {
+  return Object.fromEntries((await tab.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+}
+
 /** One run: open, subscribe, flood, wait for every message, collect. */
 async function throughputRun(ctx, kind, kase, rep) {
   const count = Math.round(kase.count * ctx.options.scale);
@@ -339,10 +344,17 @@ async function throughputRun(ctx, kind, kase, rep) {
       await tab.send('Profiler.setSamplingInterval', { interval: 200 });
       await tab.send('Profiler.start');
     }
+    // The page's main thread: its tasks' time per message is steadier from run to run than the
+    // rate, so it shows what a change to the receive path saves where msg/s is lost in the noise.
+    await tab.send('Performance.enable');
+    const mainBefore = await mainThreadMetrics(tab);
     const before = cpuSnapshot(ctx);
     const publisher = await flood(ctx, topic, kase, count);
     await tab.evaluate(`__benchWait(${count}, ${STALL_MS})`);
     const after = cpuSnapshot(ctx);
+    const mainAfter = await mainThreadMetrics(tab);
+    const perMessageUs = (name) => ((mainAfter[name] - mainBefore[name]) * 1e6) / count;
+    const mainThread = { busyUs: perMessageUs('TaskDuration'), scriptUs: perMessageUs('ScriptDuration') };
     const profile = profiling ? (await tab.send('Profiler.stop')).profile : undefined;
     // Anything arriving late (a duplicate) has a moment to show.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -358,7 +370,7 @@ async function throughputRun(ctx, kind, kase, rep) {
     const errors = await tab.errors();
     const complete = got.count === count && got.distinct === count && !got.outOfRange && errors.length === 0;
     const rate = complete ? (count - 1) / ((got.last - got.first) / 1000) : NaN;
-    return { kind, case: kase.id, rep, count, got, rate, complete, errors, frames, publisher, cpu: cpuBetween(before, after), profile };
+    return { kind, case: kase.id, rep, count, got, rate, complete, errors, frames, publisher, cpu: cpuBetween(before, after), mainThread, profile };
   } finally {
     await tab.close();
   }
@@ -469,12 +481,15 @@ async function throughput(ctx) {
         ...labels.map((label) => `${int(median(mine.map((r) => r.cpu[label])))} %`),
         `${int(flood)} %`,
         fixed(median(mine.map((r) => r.frames?.p95)), 1),
+        fixed(median(mine.map((r) => r.mainThread?.busyUs)), 1),
+        fixed(median(mine.map((r) => r.mainThread?.scriptUs)), 1),
       ]);
     }
   }
   console.log('\nCPU per process during a run (median, % of one core; the machine has 2) and frame p95 in the page\n');
-  console.log(table(['case', 'page', 'renderer', 'network svc', 'browser', 'mosquitto', 'bench-flood*', 'frame p95 ms'], cpuRows));
+  console.log(table(['case', 'page', 'renderer', 'network svc', 'browser', 'mosquitto', 'bench-flood*', 'frame p95 ms', 'main thread µs/msg', 'of which script'], cpuRows));
   console.log('  * bench-flood: its own CPU time over its own run time (it finishes before the page at QoS 0)');
+  console.log("  main thread µs/msg: the page's main-thread tasks (and the script in them) from the flood's start until the last message, per message");
   return { runs, summary };
 }
 
@@ -621,13 +636,11 @@ async function logScroll(ctx) {
     // time per frame (the browser's task, script, style and layout counters) shows what a change
     // to rendering saves.
     await tab.send('Performance.enable');
-    const mainThread = async () =>
-      Object.fromEntries((await tab.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
     for (let rep = 0; rep < 3; rep++) {
       for (const pattern of ['down', 'up', 'jump']) {
-        const before = await mainThread();
+        const before = await mainThreadMetrics(tab);
         const r = await tab.evaluate(call(scrollLog, pattern, 300));
-        const after = await mainThread();
+        const after = await mainThreadMetrics(tab);
         const perFrame = (name) => ((after[name] - before[name]) * 1000) / r.frames;
         r.busyMs = perFrame('TaskDuration');
         r.scriptMs = perFrame('ScriptDuration');
