@@ -142,6 +142,7 @@ pub fn app() -> Html {
                         last.set(revision);
                         let flooding = {
                             let mut pace = pace.borrow_mut();
+                            engine.0.time_io(true);
                             pace.render_started(clock::precise_ms(), engine.0.io_ms());
                             pace.flooding()
                         };
@@ -164,6 +165,7 @@ pub fn app() -> Html {
         use_effect(move || {
             if let Ok(mut pace) = pace.try_borrow_mut() {
                 pace.render_finished(clock::precise_ms(), engine.0.io_ms());
+                engine.0.time_io(false);
             }
         });
     }

@@ -28,9 +28,11 @@ pub struct Driver {
     outbox: RefCell<Outbox>,
     /// A flush timer is pending.
     flush_scheduled: Cell<bool>,
-    /// Milliseconds spent on sockets since the page started: handling their events and flushing
-    /// sends.
+    /// Milliseconds spent on sockets while renders were under way: handling their events and
+    /// flushing sends.
     io_ms: Cell<f64>,
+    /// A render is under way: socket work is timed (see [`Driver::time_io`]).
+    timing_io: Cell<bool>,
     me: Weak<Driver>,
 }
 
@@ -43,6 +45,7 @@ impl Driver {
             outbox: RefCell::new(Outbox::default()),
             flush_scheduled: Cell::new(false),
             io_ms: Cell::new(0.0),
+            timing_io: Cell::new(false),
             me: me.clone(),
         })
     }
@@ -74,19 +77,28 @@ impl Driver {
         Some(result)
     }
 
-    /// Milliseconds spent on sockets since the page started (their events, and flushing sends). A
-    /// render that the scheduler splits around waiting frames and flushes is measured without them
-    /// (see `playground::pace`).
+    /// Milliseconds spent on sockets while renders were under way (their events, and flushing
+    /// sends). A render that the scheduler splits around waiting frames and flushes is measured
+    /// without them (see `playground::pace`).
     pub fn io_ms(&self) -> f64 {
         self.io_ms.get()
     }
 
-    /// Runs `io` with the time it starts at, adding its duration to [`Driver::io_ms`].
+    /// Times socket work (into [`Driver::io_ms`]) from now on, or no longer. Only a render under
+    /// way needs it; between renders a frame's handling reads the clock once instead of twice.
+    pub fn time_io(&self, on: bool) {
+        self.timing_io.set(on);
+    }
+
+    /// Runs `io` with the time it starts at, adding its duration to [`Driver::io_ms`] while
+    /// [timed](Driver::time_io).
     fn timed(&self, io: impl FnOnce(f64)) {
         let started = clock::precise_ms();
         io(started);
-        self.io_ms
-            .set(self.io_ms.get() + (clock::precise_ms() - started));
+        if self.timing_io.get() {
+            self.io_ms
+                .set(self.io_ms.get() + (clock::precise_ms() - started));
+        }
     }
 
     /// Reads the workspace (for rendering). Never call `with` while holding it.
