@@ -36,15 +36,22 @@ async function arrows(page) {
 /** The text transcript's lines (the steps up to the cursor, oldest first; reaches further back
  * than the drawn window, which holds only what is scrolled into view). */
 async function transcript(page) {
-  await openTranscript(page);
-  return page.$$eval('[data-testid="transcript"] li', (items) => items.map((li) => li.textContent));
+  const wasOpen = await openTranscript(page);
+  const lines = await page.$$eval('[data-testid="transcript"] li', (items) => items.map((li) => li.textContent));
+  // Left as it was found, so screenshots show the page as a user left it.
+  if (!wasOpen) await page.click('details.transcript > summary');
+  return lines;
 }
 
-/** Opens the transcript as a reader would: its lines are in the page only while it is open. */
+/**
+ * Opens the transcript as a reader would (its lines are in the page only while it is open);
+ * returns whether it was open already.
+ */
 async function openTranscript(page) {
-  if (await page.$eval('details.transcript', (d) => d.open)) return;
+  if (await page.$eval('details.transcript', (d) => d.open)) return true;
   await page.click('details.transcript > summary');
   await eventually(async () => assert.ok(await page.$('[data-testid="transcript"] li'), 'the open transcript lists the steps'));
+  return false;
 }
 
 async function marks(page, symbol) {
