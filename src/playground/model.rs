@@ -2,7 +2,9 @@
 
 use std::rc::Rc;
 
-use mqtt_core::codec::{PacketType, QoS};
+use std::borrow::Cow;
+
+use mqtt_core::codec::{summarize, PacketType, ProtocolVersion, QoS};
 use mqtt_core::message::MessageProperties;
 use mqtt_core::Instant;
 
@@ -51,7 +53,8 @@ pub struct PacketRecord {
     pub packet_type: PacketType,
     /// Packet identifier, if it has one.
     pub packet_id: Option<u16>,
-    /// One-line summary from mqtt-core.
+    /// One-line summary from mqtt-core, or empty: a real broker's packets are summarized from their
+    /// bytes only when shown (see [`PacketRecord::summary_in`]).
     pub summary: String,
     /// The bytes (a CONNECT's password bytes are masked: passwords never go into logs). Shared: a
     /// received PUBLISH's message holds its payload as the tail of these bytes.
@@ -103,6 +106,18 @@ impl PacketRecord {
             y: 0.0,
             end: None,
             far_at: None,
+        }
+    }
+
+    /// Its one-line summary: [`summary`](Self::summary), or else mqtt-core's summary of its bytes
+    /// in `version` (its client's). A flood records tens of thousands of packets a second and the
+    /// packet list shows a screenful; writing each one's summary as it came was the largest single
+    /// cost of recording it.
+    pub fn summary_in(&self, version: ProtocolVersion) -> Cow<'_, str> {
+        if self.summary.is_empty() {
+            Cow::Owned(summarize(&self.bytes, version))
+        } else {
+            Cow::Borrowed(&self.summary)
         }
     }
 }

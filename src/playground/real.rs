@@ -21,7 +21,7 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use mqtt_core::client::{ClientSession, CloseReason, ConnectionState, EventKind};
+use mqtt_core::client::{ClientOptions, ClientSession, CloseReason, ConnectionState, EventKind};
 use mqtt_core::codec::{self, PacketType, ReasonCode};
 use mqtt_core::message::Message;
 use mqtt_core::Instant;
@@ -43,8 +43,6 @@ pub struct Held {
     pub packet_type: PacketType,
     /// Packet identifier.
     pub packet_id: Option<u16>,
-    /// One line.
-    pub summary: String,
     /// The bytes (a password masked).
     pub bytes: Vec<u8>,
     /// Whether bytes were masked.
@@ -171,7 +169,8 @@ fn record_ours(
         now,
         packet.packet_type,
         packet.packet_id,
-        packet.summary,
+        // Summarized from the bytes when shown.
+        String::new(),
         packet.bytes,
     );
     record.redacted = packet.redacted;
@@ -207,7 +206,13 @@ impl RealBackend {
         config: &ClientConfig,
         now: Instant,
     ) -> Result<(), String> {
-        let session = ClientSession::new(config.options()).map_err(|error| error.to_string())?;
+        // Packets are summarized from their bytes when shown (`PacketRecord::summary_in`), not as
+        // they come: a flood brings tens of thousands a second.
+        let options = ClientOptions {
+            describe_packets: false,
+            ..config.options()
+        };
+        let session = ClientSession::new(options).map_err(|error| error.to_string())?;
         self.clients.insert(
             key,
             RealClient {
@@ -648,6 +653,7 @@ impl RealBackend {
                             client.feeding_at,
                             received.packet_type,
                             received.packet_id,
+                            // Empty: the session does not describe packets here.
                             received.summary,
                             received.bytes,
                         );
@@ -691,7 +697,6 @@ impl RealBackend {
                             seq: 0,
                             packet_type: sent.packet_type,
                             packet_id: sent.packet_id,
-                            summary: sent.summary,
                             bytes: masked,
                             redacted: true,
                             since: now,
@@ -704,7 +709,6 @@ impl RealBackend {
                     seq: 0,
                     packet_type: sent.packet_type,
                     packet_id: sent.packet_id,
-                    summary: sent.summary,
                     bytes: Vec::new(),
                     redacted,
                     since: now,
@@ -933,7 +937,14 @@ impl RealBackend {
                     held: c
                         .held
                         .iter()
-                        .map(|h| (h.packet_type, h.packet_id, h.summary.clone()))
+                        .map(|h| {
+                            let version = c.session.options().version;
+                            (
+                                h.packet_type,
+                                h.packet_id,
+                                codec::summarize(&h.bytes, version),
+                            )
+                        })
                         .collect(),
                     inbox: c
                         .inbox

@@ -465,6 +465,24 @@ fn real_sessions_over_split_frames_and_coalesced_acks() {
         .find(|(_, p)| p.client == dashboard && p.packet_type == PacketType::ConnAck)
         .unwrap();
     assert_eq!(*connack.bytes, [0x20, 0x02, 0x00, 0x00]);
+    // Recorded without a summary, both ways; the list shows mqtt-core's summary of the bytes.
+    assert_eq!(connack.summary, "");
+    assert_eq!(
+        connack.summary_in(net.ws.version(dashboard)),
+        "CONNACK 0x00 Connection accepted"
+    );
+    let (_, pubrec) = net
+        .ws
+        .history()
+        .packets
+        .iter_from(0)
+        .find(|(_, p)| p.client == dashboard && p.packet_type == PacketType::PubRec)
+        .unwrap();
+    assert_eq!(
+        (pubrec.summary.as_str(), pubrec.direction),
+        ("", Direction::Sent)
+    );
+    assert_eq!(pubrec.summary_in(net.ws.version(dashboard)), "PUBREC id 1");
     // A packet is recorded before the packets it causes: PUBREC in, then PUBREL out.
     let kitchen_types = packet_types(&net.ws, kitchen);
     let pubrec = kitchen_types

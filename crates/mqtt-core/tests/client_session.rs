@@ -386,6 +386,64 @@ fn inbound_qos2_is_delivered_once_even_when_resent() {
     assert_eq!(delivered(&h.events()), ["esp32-kitchen/ip 192.168.1.21"]);
 }
 
+/// Every summary a session gives (sent, then received) while a QoS 2 message comes in and is
+/// acknowledged, and the bytes it gave them for.
+fn qos2_inbound_summaries(describe_packets: bool) -> Vec<(String, Vec<u8>)> {
+    let mut options = ClientOptions::new(V5, "dashboard");
+    options.describe_packets = describe_packets;
+    let mut h = Harness::new(options);
+    h.session.connect(h.now).expect("connect");
+    let mut seen = Vec::new();
+    let sent = |h: &mut Harness, seen: &mut Vec<(String, Vec<u8>)>| {
+        let mut buf = Vec::new();
+        while let Some(sent) = h.session.poll_transmit(h.now, &mut buf) {
+            seen.push((sent.summary, buf[sent.bytes].to_vec()));
+        }
+        h.session.handle_written(h.now);
+    };
+    sent(&mut h, &mut seen);
+    h.receive(Packet::ConnAck(ConnAck::default()));
+    h.receive(incoming(
+        "esp32-kitchen/ip",
+        "192.168.1.20",
+        QoS::ExactlyOnce,
+        Some(5),
+        false,
+    ));
+    sent(&mut h, &mut seen);
+    h.receive(Packet::PubRel(PubResponse::new(5)));
+    sent(&mut h, &mut seen);
+    for event in h.events() {
+        if let EventKind::PacketReceived(received) = event {
+            seen.push((received.summary, received.bytes));
+        }
+    }
+    seen
+}
+
+#[test]
+fn without_descriptions_the_bytes_summarize_to_what_the_session_would_have_said() {
+    let described = qos2_inbound_summaries(true);
+    let bare = qos2_inbound_summaries(false);
+    assert_eq!(
+        described.len(),
+        6,
+        "CONNECT, PUBREC, PUBCOMP sent; CONNACK, PUBLISH, PUBREL received"
+    );
+    assert_eq!(bare.len(), described.len());
+    for ((summary, bytes), (empty, same_bytes)) in described.iter().zip(&bare) {
+        assert!(!summary.is_empty());
+        assert_eq!(empty, "", "no summary for {summary}");
+        assert_eq!(same_bytes, bytes);
+        assert_eq!(&mqtt_core::codec::summarize(bytes, V5), summary);
+    }
+    assert_eq!(
+        mqtt_core::codec::summarize(&[0x30], V5),
+        "1 byte, an incomplete packet"
+    );
+    assert!(mqtt_core::codec::summarize(&[0xF1, 0x00], V5).starts_with("2 bytes, not a packet: "));
+}
+
 #[test]
 fn inbound_qos1_duplicates_are_delivered_twice() {
     let mut h = Harness::connected(ClientOptions::new(V311, "c"));

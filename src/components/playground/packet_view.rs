@@ -60,7 +60,12 @@ pub fn packets_view(props: &PacketsViewProps) -> Html {
         LogSource {
             log: |history| &history.packets,
             cells: |workspace, record, clock| {
-                row_cells(record, workspace.name(record.client), clock)
+                row_cells(
+                    record,
+                    workspace.name(record.client),
+                    &record.summary_in(workspace.version(record.client)),
+                    clock,
+                )
             },
         },
         props.selected,
@@ -111,7 +116,7 @@ pub fn packets_view(props: &PacketsViewProps) -> Html {
     ])
 }
 
-fn row_cells(record: &PacketRecord, client: &str, clock: &Clock) -> Html {
+fn row_cells(record: &PacketRecord, client: &str, summary: &str, clock: &Clock) -> Html {
     let shown = match record.direction {
         Direction::Sent => ("→", "to broker"),
         Direction::Received => ("←", "from broker"),
@@ -126,8 +131,8 @@ fn row_cells(record: &PacketRecord, client: &str, clock: &Clock) -> Html {
                 .into(),
             grid_cell()
                 .class("c-summary")
-                .attr("title", record.summary.clone())
-                .text(record.summary.clone())
+                .attr("title", summary.to_string())
+                .text(summary.to_string())
                 .into(),
             grid_cell()
                 .class("c-size")

@@ -42,7 +42,7 @@ pub struct Received {
     pub packet_type: PacketType,
     /// Its packet identifier, if it has one.
     pub packet_id: Option<u16>,
-    /// One-line summary.
+    /// One-line summary; empty unless [`describe_packets`](super::ClientOptions::describe_packets).
     pub summary: String,
     /// Its bytes, for the inspector.
     pub bytes: Vec<u8>,

@@ -49,7 +49,11 @@ impl ClientSession {
                         EventKind::PacketReceived(Received {
                             packet_type: packet.packet_type(),
                             packet_id: packet.packet_id(),
-                            summary: packet.summary(self.options.version),
+                            summary: if self.options.describe_packets {
+                                packet.summary(self.options.version)
+                            } else {
+                                String::new()
+                            },
                             bytes: frame.to_vec(),
                         }),
                     );

@@ -64,6 +64,15 @@ pub struct ClientOptions {
     /// connection. Off by default: 3.1.1 only resends on reconnect and 5.0 forbids resending at any
     /// other time (MQTT-4.4.0-1 (5.0)), so with it on the session is not conformant.
     pub teaching_retry: Option<Instant>,
+    /// Give every packet received or sent its one-line summary ([`Received::summary`],
+    /// [`Sent::summary`]). On by default. A page that shows only the packets in view turns it off
+    /// and summarizes their bytes with [`summarize`] when it draws them: during a flood, writing a
+    /// summary for every packet was the largest single cost of recording it.
+    ///
+    /// [`Received::summary`]: super::Received::summary
+    /// [`Sent::summary`]: super::Sent::summary
+    /// [`summarize`]: crate::codec::summarize
+    pub describe_packets: bool,
 }
 
 impl ClientOptions {
@@ -86,6 +95,7 @@ impl ClientOptions {
             user_properties: Vec::new(),
             send_window: 20,
             teaching_retry: None,
+            describe_packets: true,
         }
     }
 }

@@ -42,7 +42,8 @@ pub struct Sent {
     pub packet_type: PacketType,
     /// Its packet identifier, if it has one.
     pub packet_id: Option<u16>,
-    /// One-line summary for logs and diagrams.
+    /// One-line summary for logs and diagrams; empty unless
+    /// [`describe_packets`](super::ClientOptions::describe_packets).
     pub summary: String,
     /// Where its bytes are in the buffer.
     pub bytes: Range<usize>,
@@ -137,7 +138,8 @@ impl ClientSession {
         self.close_now(now, reason);
     }
 
-    /// Encodes `outgoing` into `buf`: (type, packet id, summary), or `None` if it no longer applies.
+    /// Encodes `outgoing` into `buf`: (type, packet id, summary if described), or `None` if it no
+    /// longer applies.
     fn encode_outgoing(
         &self,
         outgoing: &Outgoing,
@@ -187,11 +189,12 @@ impl ClientSession {
             }),
         };
         encode(&packet, version, buf)?;
-        Ok(Some((
-            packet.packet_type(),
-            packet.packet_id(),
-            packet.summary(version),
-        )))
+        let summary = if self.options.describe_packets {
+            packet.summary(version)
+        } else {
+            String::new()
+        };
+        Ok(Some((packet.packet_type(), packet.packet_id(), summary)))
     }
 
     /// Bookkeeping once a packet has been handed to the owner.

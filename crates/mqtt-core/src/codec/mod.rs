@@ -44,6 +44,7 @@ pub use property_id::{PropertyContext, PropertyId};
 pub use reason_code::ReasonCode;
 pub use span::{Field, NoSpans, Span, SpanSink, Spans};
 pub use stream::Decoder;
+pub use summary::summarize;
 pub use varint::VARINT_MAX;
 pub use version::{ProtocolVersion, QoS};
 // Packets hold checked topics; re-exported so `codec::*` is enough to build any packet.
