@@ -166,14 +166,14 @@ impl Packet<'_> {
 /// packets as bytes and describes only those it shows (see
 /// [`ClientOptions::describe_packets`](crate::client::ClientOptions::describe_packets)).
 pub fn summarize(bytes: &[u8], version: ProtocolVersion) -> String {
-    let size = match bytes.len() {
+    let size = || match bytes.len() {
         1 => String::from("1 byte"),
         n => format!("{n} bytes"),
     };
     match super::decode(bytes, version) {
         Ok(Some((packet, _))) => packet.summary(version),
-        Ok(None) => format!("{size}, an incomplete packet"),
-        Err(error) => format!("{size}, not a packet: {error}"),
+        Ok(None) => format!("{}, an incomplete packet", size()),
+        Err(error) => format!("{}, not a packet: {error}", size()),
     }
 }
 
