@@ -50,7 +50,7 @@ pub fn run(options: Options) -> Result {
             "\nmosquitto is running on 127.0.0.1 (MQTT over TCP on port {}, log in {}).\n\
              In the app choose \"A real broker over WebSocket\" and paste:\n\n    {}\n",
             broker.tcp_port,
-            broker.dir.join("mosquitto.log").display(),
+            broker.log_path().display(),
             broker.ws_url()
         );
         Some(broker)

@@ -1,4 +1,5 @@
-//! Shared harness for the CLI's tests: a real mosquitto on free loopback ports, and child processes
+//! Shared harness for the CLI's tests: a real mosquitto on free loopback ports (`mosquitto-harness`,
+//! shared with mqtt-client's tests and `cargo xtask serve --broker`), and child processes
 //! (our `mqtt`, `mosquitto_pub`, `mosquitto_sub`) that are always bounded in time and killed by PID
 //! if they overstay.
 //!
@@ -7,168 +8,67 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
+
+use mosquitto_harness::{Config, TempDir};
 
 /// Our binary.
 pub fn mqtt_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_mqtt"))
 }
 
-/// A mosquitto program, found on `PATH` or in the sbin directories Debian installs the broker into.
+/// A mosquitto program (`mosquitto`, `mosquitto_pub`, `mosquitto_sub`), found as the harness finds it.
 pub fn tool(name: &str) -> PathBuf {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|path| std::env::split_paths(&path).collect())
-        .unwrap_or_default();
-    dirs.extend(["/usr/sbin", "/usr/local/sbin", "/usr/bin", "/sbin"].map(PathBuf::from));
-    dirs.into_iter()
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "`{name}` not found: these tests need a real mosquitto. Install the Debian \
-                 packages `mosquitto mosquitto-clients` (`cargo xtask test` does this)."
-            )
-        })
+    mosquitto_harness::program(name).unwrap_or_else(|error| panic!("{error}"))
 }
 
-/// A free loopback port (free when asked; mosquitto's start is retried if another test took it).
+/// A free loopback port (free when asked).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .expect("a free loopback port")
+    mosquitto_harness::free_port().expect("a free loopback port")
 }
 
-static NEXT_DIR: AtomicU32 = AtomicU32::new(0);
-
-/// A scratch directory removed on drop (kept when the test failed, for the broker's log).
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    pub fn new(label: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "mqtt-cli-{label}-{}-{}",
-            std::process::id(),
-            NEXT_DIR.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir).expect("create a temp dir");
-        TempDir(dir)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if thread::panicking() {
-            eprintln!("(kept {} for inspection)", self.0.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-/// A mosquitto we started: a TCP listener and a WebSocket listener on 127.0.0.1.
+/// A mosquitto we started (see `mosquitto-harness`): a TCP listener and a WebSocket listener on
+/// 127.0.0.1, with no limit on queued messages, so floods and offline queues never drop QoS 1/2.
 pub struct Mosquitto {
-    child: Child,
+    broker: mosquitto_harness::Mosquitto,
     pub port: u16,
     pub ws_port: u16,
+    /// Removed after the broker is gone (fields drop in order), kept if the test failed.
     dir: TempDir,
 }
 
 impl Mosquitto {
-    /// Starts a broker on free ports and waits until both listeners accept.
+    /// Starts a broker on free ports and waits until it is up.
     pub fn start() -> Self {
-        let program = tool("mosquitto");
-        let mut last = String::new();
-        for _attempt in 0..5 {
-            let dir = TempDir::new("mosquitto");
-            let (port, ws_port) = (free_port(), free_port());
-            if port == ws_port {
-                continue;
-            }
-            let log = dir.path().join("mosquitto.log");
-            let config = dir.path().join("mosquitto.conf");
-            // max_queued_messages 0: no limit, so floods and offline queues never drop QoS 1/2.
-            let text = format!(
-                "per_listener_settings false\n\
-                 allow_anonymous true\n\
-                 persistence false\n\
-                 max_queued_messages 0\n\
-                 log_dest stderr\n\
-                 log_type error\nlog_type warning\nlog_type notice\nlog_type information\n\
-                 listener {port} 127.0.0.1\n\
-                 listener {ws_port} 127.0.0.1\n\
-                 protocol websockets\n\
-                 socket_domain ipv4\n"
-            );
-            std::fs::write(&config, text).expect("write mosquitto.conf");
-            let child = Command::new(&program)
-                .arg("-c")
-                .arg(&config)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                // stderr (unbuffered) into a file: the log survives for failure messages.
-                .stderr(std::fs::File::create(&log).expect("create the broker's log file"))
-                .spawn()
-                .unwrap_or_else(|error| panic!("cannot start {}: {error}", program.display()));
-            let mut broker = Mosquitto {
-                child,
-                port,
-                ws_port,
-                dir,
-            };
-            if broker.wait_ready(Duration::from_secs(10)) {
-                return broker;
-            }
-            last = std::fs::read_to_string(&log).unwrap_or_default();
-            // Dropping `broker` kills it; try other ports.
+        let dir = TempDir::new("mqtt-cli-mosquitto").expect("a scratch directory");
+        let broker = mosquitto_harness::Mosquitto::start_on_free_ports(
+            &tool("mosquitto"),
+            || dir.path().to_path_buf(),
+            |dir, port, ws_port| Config {
+                unlimited_queues: true,
+                ..Config::new(dir, port).websocket(ws_port)
+            },
+        )
+        .unwrap_or_else(|error| panic!("{error}"));
+        Mosquitto {
+            port: broker.port(),
+            ws_port: broker.ws_port().expect("a WebSocket listener"),
+            broker,
+            dir,
         }
-        panic!("mosquitto did not start listening; its log:\n{last}");
-    }
-
-    /// Whether the broker came up with both listeners. Ports that accept are not enough: when
-    /// another process took one of them between `free_port` and mosquitto's bind, the port still
-    /// accepts (that other process) while mosquitto logs the error and exits. Its "running" line
-    /// comes only after every listener is open.
-    fn wait_ready(&mut self, limit: Duration) -> bool {
-        let deadline = Instant::now() + limit;
-        while Instant::now() < deadline {
-            if matches!(self.child.try_wait(), Ok(Some(_))) {
-                return false;
-            }
-            let up = |port| TcpStream::connect(("127.0.0.1", port)).is_ok();
-            if self.log().contains(" running") && up(self.port) && up(self.ws_port) {
-                return true;
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-        false
     }
 
     /// The broker's log so far (for failure messages).
     pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("mosquitto.log")).unwrap_or_default()
+        self.broker.log()
     }
 
     pub fn dir(&self) -> &Path {
         self.dir.path()
-    }
-}
-
-impl Drop for Mosquitto {
-    fn drop(&mut self) {
-        // Only the process we started, by its PID.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
