@@ -125,8 +125,9 @@ struct RealClient {
     last_write: Instant,
     /// When the CONNECT went out, for the first latency estimate (CONNECT→CONNACK is a round trip).
     connect_written: Option<Instant>,
-    /// When the frame being fed to the session arrived.
-    feeding_at: Instant,
+    /// Hold mode: when the packet being revealed to the session arrived (its events happen when it
+    /// is revealed). Otherwise a packet arrived when the session got it: its event's time.
+    revealed_from: Option<Instant>,
     /// The latest state snapshot, to record only changes.
     last_panel: Option<Rc<ClientPanel>>,
 }
@@ -226,7 +227,7 @@ impl RealBackend {
                 partial: Vec::new(),
                 last_write: now,
                 connect_written: None,
-                feeding_at: now,
+                revealed_from: None,
                 last_panel: None,
             },
         );
@@ -426,7 +427,6 @@ impl RealBackend {
             return;
         };
         if !hold && client.partial.is_empty() {
-            client.feeding_at = now;
             client.session.handle_bytes(bytes, now);
             self.settle(shared, key, now);
             return;
@@ -476,8 +476,42 @@ impl RealBackend {
             else {
                 return;
             };
-            client.feeding_at = now;
             client.session.handle_bytes(&packet, now);
+            self.settle(shared, key, now);
+        }
+    }
+
+    /// Frames that arrived together, each with its time: fed to the session one after the other, and
+    /// settled once. The session then answers them all at once, in one send, as they leave; the
+    /// history shows them so, every packet received before the acknowledgements it caused. Hold
+    /// mode and a packet split across frames go frame by frame ([`RealBackend::on_frame`]).
+    pub fn on_frames<'a>(
+        &mut self,
+        shared: &mut Shared,
+        socket: SocketId,
+        frames: impl IntoIterator<Item = (&'a [u8], Instant)>,
+    ) {
+        let hold = self.hold;
+        let Some(key) = self.current(socket) else {
+            return;
+        };
+        let frames = frames.into_iter();
+        let Some(client) = self.clients.get_mut(&key) else {
+            return;
+        };
+        if hold || !client.partial.is_empty() {
+            for (bytes, at) in frames {
+                self.on_frame(shared, socket, bytes, at);
+            }
+            return;
+        }
+        let mut last = None;
+        for (bytes, at) in frames {
+            // A session that closed (a malformed packet) ignores what follows.
+            client.session.handle_bytes(bytes, at);
+            last = Some(at);
+        }
+        if let Some(now) = last {
             self.settle(shared, key, now);
         }
     }
@@ -647,10 +681,11 @@ impl RealBackend {
                 moved = true;
                 match event.kind {
                     EventKind::PacketReceived(received) => {
+                        let arrived = client.revealed_from.unwrap_or(event.at);
                         let mut record = PacketRecord::new(
                             key,
                             Direction::Received,
-                            client.feeding_at,
+                            arrived,
                             received.packet_type,
                             received.packet_id,
                             // Empty: the session does not describe packets here.
@@ -658,7 +693,7 @@ impl RealBackend {
                             received.bytes,
                         );
                         record.arrived_at = Some(event.at);
-                        record.far_at = Some(client.feeding_at.saturating_sub(latency));
+                        record.far_at = Some(arrived.saturating_sub(latency));
                         shared.record_packet(record, event.at);
                     }
                     kind => {
@@ -893,9 +928,12 @@ impl RealBackend {
         self.cursor = None;
         match item {
             Inbox::Packet { bytes, at, .. } => {
-                client.feeding_at = at;
+                client.revealed_from = Some(at);
                 client.session.handle_bytes(&bytes, now);
                 self.settle(shared, key, now);
+                if let Some(client) = self.clients.get_mut(&key) {
+                    client.revealed_from = None;
+                }
             }
             Inbox::Closed { code, reason, .. } => self.closed(shared, key, code, &reason, now),
         }

@@ -289,6 +289,9 @@ struct Net {
     conns: BTreeMap<SocketId, ConnectionId>,
     /// Deliver the broker's bytes one byte per frame (packets split across frames).
     split: bool,
+    /// Deliver the broker's packets one per frame, all of a pump's frames for a socket in one batch
+    /// a millisecond apart (as a flood arrives in the page).
+    batched: bool,
     /// Frames the workspace sent, per socket.
     frames: Vec<(SocketId, Vec<u8>)>,
     /// Sockets that never open.
@@ -308,6 +311,7 @@ impl Net {
             now: 1_000,
             conns: BTreeMap::new(),
             split: false,
+            batched: false,
             frames: Vec::new(),
             refuse_sockets: false,
         }
@@ -365,6 +369,20 @@ impl Net {
                     for byte in bytes {
                         self.ws.on_frame(socket, &[byte], self.now);
                     }
+                } else if self.batched {
+                    let mut packets = Vec::new();
+                    let mut rest = &bytes[..];
+                    while let Ok(Some(len)) =
+                        mqtt_core::codec::frame_len(rest, ProtocolVersion::V311)
+                    {
+                        let (packet, after) = rest.split_at(len);
+                        packets.push(packet);
+                        rest = after;
+                    }
+                    let start = self.now;
+                    self.now += packets.len() as u64;
+                    let timed = packets.into_iter().zip(start..);
+                    self.ws.on_frames(socket, timed);
                 } else {
                     self.ws.on_frame(socket, &bytes, self.now);
                 }
@@ -505,6 +523,77 @@ fn real_sessions_over_split_frames_and_coalesced_acks() {
     assert_eq!(
         packet_types(&net.ws, dashboard).last(),
         Some(&(Direction::Sent, PacketType::Disconnect))
+    );
+}
+
+#[test]
+fn real_frames_that_arrive_together_are_answered_together_each_at_its_own_time() {
+    let mut net = Net::new(BrokerConfig::default());
+    let kitchen = net.add(config("esp32-kitchen"));
+    let dashboard = net.add(config("dashboard"));
+    net.ws
+        .subscribe(
+            dashboard,
+            &SubscribeRequest::new("home/#", QoS::AtLeastOnce),
+            net.now,
+        )
+        .unwrap();
+    net.pump();
+    for n in 0..5 {
+        let request = PublishRequest::new("home/t", &n.to_string(), QoS::AtLeastOnce, false);
+        net.ws.publish(kitchen, &request, net.now).unwrap();
+    }
+    net.batched = true;
+    let from = net.ws.history().packets.end();
+    net.frames.clear();
+    net.pump();
+    let payloads: Vec<String> = received(&net.ws, dashboard)
+        .into_iter()
+        .map(|m| m.1)
+        .collect();
+    assert_eq!(payloads, ["0", "1", "2", "3", "4"]);
+    // The five PUBLISH came as five frames in one batch: the five PUBACK leave in one frame.
+    let dashboard_frames: Vec<&Vec<u8>> = net
+        .frames
+        .iter()
+        .filter(|(socket, _)| *socket == 2)
+        .map(|(_, bytes)| bytes)
+        .collect();
+    assert_eq!(dashboard_frames.len(), 1, "{dashboard_frames:02x?}");
+    assert!(
+        dashboard_frames[0].len() == 20 && dashboard_frames[0].chunks(4).all(|c| c[0] == 0x40),
+        "{dashboard_frames:02x?}"
+    );
+    // The history shows it so: every PUBLISH received, each at the time its frame arrived, then the
+    // acknowledgements, sent when the batch was handled.
+    let history = net.ws.history();
+    let batch: Vec<(Direction, PacketType, u64)> = history
+        .packets
+        .iter_from(from)
+        .filter(|(_, p)| p.client == dashboard)
+        .map(|(_, p)| (p.direction, p.packet_type, p.at))
+        .collect();
+    let publishes: Vec<u64> = batch
+        .iter()
+        .take(5)
+        .map(|&(direction, packet_type, at)| {
+            assert_eq!(
+                (direction, packet_type),
+                (Direction::Received, PacketType::Publish)
+            );
+            at
+        })
+        .collect();
+    let first = publishes[0];
+    assert_eq!(
+        publishes,
+        (first..first + 5).collect::<Vec<_>>(),
+        "{batch:?}"
+    );
+    assert_eq!(
+        batch[5..],
+        [(Direction::Sent, PacketType::PubAck, first + 4); 5],
+        "{batch:?}"
     );
 }
 

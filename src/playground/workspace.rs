@@ -1298,6 +1298,18 @@ impl Workspace {
         }
     }
 
+    /// Binary frames arrived together on a socket, each with its time (see
+    /// [`RealBackend::on_frames`]).
+    pub fn on_frames<'a>(
+        &mut self,
+        socket: SocketId,
+        frames: impl IntoIterator<Item = (&'a [u8], Instant)>,
+    ) {
+        if let Backend::Real(real) = &mut self.backend {
+            real.on_frames(&mut self.shared, socket, frames);
+        }
+    }
+
     /// A text frame arrived: MQTT over WebSocket is binary only, so the connection is broken.
     pub fn on_text_frame(&mut self, socket: SocketId, now: Instant) {
         if let Backend::Real(real) = &mut self.backend {

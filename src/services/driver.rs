@@ -3,10 +3,11 @@
 //!
 //! The page holds one `Rc<Driver>`. Every user action and every socket event goes through
 //! [`Driver::with`], which runs the workspace and then performs its I/O. Sends wait in an
-//! [`Outbox`] for a zero-delay timer, so the acknowledgements of every frame that arrived meanwhile
-//! leave in one `ws.send` per socket: a flood costs one send per burst, not one per PUBLISH (the
-//! browser's cost per WebSocket frame dominates MQTT over WebSocket). A socket's waiting bytes go out
-//! before it is closed.
+//! [`Outbox`] for a zero-delay timer, so everything the page has to send meanwhile leaves in one
+//! `ws.send` per socket: a flood costs one send per burst, not one per PUBLISH (the browser's cost
+//! per WebSocket frame dominates MQTT over WebSocket). Frames arrive in batches from such a timer
+//! themselves (see `services::ws`): a batch's acknowledgements are flushed as soon as it has been
+//! handled. A socket's waiting bytes go out before it is closed.
 
 use mqtt_core::sorted::SortedMap;
 use std::cell::{Cell, RefCell};
@@ -33,6 +34,8 @@ pub struct Driver {
     io_ms: Cell<f64>,
     /// A render is under way: socket work is timed (see [`Driver::time_io`]).
     timing_io: Cell<bool>,
+    /// The latest time the workspace has been given.
+    given_ms: Cell<u64>,
     me: Weak<Driver>,
 }
 
@@ -46,6 +49,7 @@ impl Driver {
             flush_scheduled: Cell::new(false),
             io_ms: Cell::new(0.0),
             timing_io: Cell::new(false),
+            given_ms: Cell::new(0),
             me: me.clone(),
         })
     }
@@ -58,6 +62,7 @@ impl Driver {
     /// [`Driver::with`] at a time already read from the clock (a socket event's handling reads it
     /// once for both its timing and the workspace: it runs for every frame of a flood).
     fn with_at<R>(&self, now: u64, change: impl FnOnce(&mut Workspace, u64) -> R) -> R {
+        self.given_ms.set(self.given_ms.get().max(now));
         let result = {
             let mut workspace = self.workspace.borrow_mut();
             change(&mut workspace, now)
@@ -69,9 +74,11 @@ impl Driver {
     /// Like [`Driver::with`], unless the workspace is busy (a hook called from inside an event
     /// handler): then `None`, instead of a panic.
     pub fn try_with<R>(&self, change: impl FnOnce(&mut Workspace, u64) -> R) -> Option<R> {
+        let now = clock::now();
         let result = {
             let mut workspace = self.workspace.try_borrow_mut().ok()?;
-            change(&mut workspace, clock::now())
+            self.given_ms.set(self.given_ms.get().max(now));
+            change(&mut workspace, now)
         };
         self.perform();
         Some(result)
@@ -208,9 +215,21 @@ impl Driver {
     fn handle_socket(&self, socket: SocketId, event: SocketEvent, now: u64) {
         match event {
             SocketEvent::Open => self.with_at(now, |workspace, now| workspace.on_open(socket, now)),
-            SocketEvent::Frame(bytes) => self.with_at(now, |workspace, now| {
-                workspace.on_frame(socket, &bytes, now)
-            }),
+            SocketEvent::Frames(frames) => {
+                // Each frame at the time it arrived, not when its batch is handled; but never before
+                // a time the workspace has already been given: its clock only goes forward.
+                let mut at = self.given_ms.get();
+                self.with_at(now, |workspace, now| {
+                    let timed = frames.iter().map(|(bytes, arrived)| {
+                        at = clock::whole_ms(arrived).max(at).min(now);
+                        (bytes, at)
+                    });
+                    workspace.on_frames(socket, timed);
+                });
+                // The batch's acknowledgements leave now, in one send per socket: this is the
+                // timer they would have waited for.
+                self.flush();
+            }
             SocketEvent::Text => {
                 self.with_at(now, |workspace, now| workspace.on_text_frame(socket, now))
             }

@@ -1,37 +1,117 @@
 //! WebSockets for the real-broker backend: subprotocol `mqtt`, binary frames as `ArrayBuffer`s.
 //!
-//! Each socket's events become one call into the page's handlers with plain Rust values. A frame's
-//! bytes cross into wasm in the call itself: a few lines of JavaScript tell binary frames from text
-//! ones and hand the bytes over as the handler's argument, so a frame costs one boundary crossing,
-//! where reading `event.data`, checking its type and copying it out through web-sys would cost four
-//! (a flood delivers tens of thousands of frames a second). A close carries its code and reason.
-//! Sending takes one buffer per call: the workspace has already coalesced every packet of a poll
-//! into it.
+//! **Frames cross into wasm in batches.** A flood delivers tens of thousands of frames a second, one
+//! MQTT packet each, and crossing into wasm for each one cost more than the plain-JS receiver
+//! spends on a whole packet: the call, the copy into wasm memory with its allocation, the clock,
+//! and the workspace's work around every input. So a few lines of JavaScript keep each binary
+//! frame (a view of its `ArrayBuffer`, and `event.timeStamp`: when it arrived) until a zero-delay
+//! timer, then hand all of them to wasm in one call: the bytes end to end, where each frame ends,
+//! and when each arrived. A quiet connection's frame still crosses at once, after the events
+//! already queued; in a flood, the batch's acknowledgements then leave in one send right after it
+//! (see `Driver`), as the plain-JS receiver's do.
+//!
+//! A text frame or a close first delivers the frames before it, so the page sees everything in the
+//! order it happened. A close carries its code and reason. Sending takes one buffer per call: the
+//! workspace has already coalesced every packet of a poll into it.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, WebSocket};
 
-#[wasm_bindgen(inline_js = "export function listen_for_frames(socket, binary, text) {
-  socket.onmessage = (event) =>
-    event.data instanceof ArrayBuffer ? binary(new Uint8Array(event.data)) : text();
-}")]
+#[wasm_bindgen(
+    inline_js = "export function listen_for_frames(socket, frames, text, closed) {
+  let views = [];
+  let times = [];
+  let size = 0;
+  let timer = null;
+  const deliver = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (views.length === 0) return;
+    const bytes = new Uint8Array(size);
+    const ends = new Uint32Array(views.length);
+    let at = 0;
+    for (let i = 0; i < views.length; i++) {
+      bytes.set(views[i], at);
+      at += views[i].length;
+      ends[i] = at;
+    }
+    const arrived = new Float64Array(times);
+    views = [];
+    times = [];
+    size = 0;
+    frames(bytes, ends, arrived);
+  };
+  socket.onmessage = (event) => {
+    if (!(event.data instanceof ArrayBuffer)) {
+      deliver();
+      text();
+      return;
+    }
+    const view = new Uint8Array(event.data);
+    views.push(view);
+    times.push(event.timeStamp);
+    size += view.length;
+    if (timer === null) timer = setTimeout(deliver, 0);
+  };
+  socket.onclose = (event) => {
+    deliver();
+    closed(event);
+  };
+  return () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    views = [];
+    times = [];
+    size = 0;
+  };
+}"
+)]
 extern "C" {
-    /// Sets `socket.onmessage`: binary frames go to `binary` with their bytes, others to `text`.
+    /// Sets `socket.onmessage` and `socket.onclose`: binary frames go to `frames` in batches (see
+    /// the [module documentation](self)), text frames to `text`, the close to `closed` after the
+    /// frames before it. Returns a function that drops the frames still waiting.
     fn listen_for_frames(
         socket: &WebSocket,
-        binary: &Closure<dyn FnMut(Vec<u8>)>,
+        frames: &Closure<OnFrames>,
         text: &Closure<dyn FnMut()>,
-    );
+        closed: &Closure<dyn FnMut(CloseEvent)>,
+    ) -> js_sys::Function;
+}
+
+/// The handler of a batch: the frames' bytes end to end, where each ends, when each arrived.
+type OnFrames = dyn FnMut(Vec<u8>, Vec<u32>, Vec<f64>);
+
+/// Binary frames that arrived together, handed over in one call.
+pub struct Frames {
+    /// Their bytes, end to end.
+    bytes: Vec<u8>,
+    /// Where each frame ends in `bytes`.
+    ends: Vec<u32>,
+    /// When each arrived (`event.timeStamp`: milliseconds on `performance.now()`'s clock).
+    arrived: Vec<f64>,
+}
+
+impl Frames {
+    /// Each frame's bytes and when it arrived, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], f64)> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .zip(&self.arrived)
+            .filter_map(|((start, &end), &at)| {
+                Some((self.bytes.get(start as usize..end as usize)?, at))
+            })
+    }
 }
 
 /// What a socket reports.
 pub enum SocketEvent {
     /// The handshake completed.
     Open,
-    /// A binary frame.
-    Frame(Vec<u8>),
+    /// Binary frames.
+    Frames(Frames),
     /// A text frame (not MQTT).
     Text,
     /// Closed, with the close code and reason (1006 and no reason when it failed).
@@ -46,8 +126,10 @@ pub enum SocketEvent {
 /// An open (or opening) socket and the handlers it keeps alive.
 pub struct Socket {
     socket: WebSocket,
+    /// Drops the frames waiting for their batch (a dropped socket's handlers are gone).
+    drop_waiting: js_sys::Function,
     _on_open: Closure<dyn FnMut(web_sys::Event)>,
-    _on_binary: Closure<dyn FnMut(Vec<u8>)>,
+    _on_frames: Closure<OnFrames>,
     _on_text: Closure<dyn FnMut()>,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
@@ -63,8 +145,13 @@ impl Socket {
         let events = on_event.clone();
         let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| events(SocketEvent::Open));
         let events = on_event.clone();
-        let on_binary =
-            Closure::<dyn FnMut(Vec<u8>)>::new(move |bytes| events(SocketEvent::Frame(bytes)));
+        let on_frames = Closure::<OnFrames>::new(move |bytes, ends, arrived| {
+            events(SocketEvent::Frames(Frames {
+                bytes,
+                ends,
+                arrived,
+            }))
+        });
         let events = on_event.clone();
         let on_text = Closure::<dyn FnMut()>::new(move || events(SocketEvent::Text));
         let events = on_event.clone();
@@ -77,13 +164,13 @@ impl Socket {
         // An error is always followed by a close event, which carries what there is to know.
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_| {});
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        listen_for_frames(&socket, &on_binary, &on_text);
-        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        let drop_waiting = listen_for_frames(&socket, &on_frames, &on_text, &on_close);
         socket.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(Socket {
             socket,
             _on_open: on_open,
-            _on_binary: on_binary,
+            _on_frames: on_frames,
+            drop_waiting,
             _on_text: on_text,
             _on_close: on_close,
             _on_error: on_error,
@@ -109,6 +196,7 @@ impl Drop for Socket {
         self.socket.set_onmessage(None);
         self.socket.set_onclose(None);
         self.socket.set_onerror(None);
+        let _ = self.drop_waiting.call0(&wasm_bindgen::JsValue::NULL);
         let _ = self.socket.close();
     }
 }
