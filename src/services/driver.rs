@@ -179,13 +179,16 @@ impl Driver {
     }
 
     fn flush(&self) {
-        self.timed(|_| {
-            self.flush_scheduled.set(false);
-            let waiting = self.outbox.borrow_mut().take_all();
-            for (socket, bytes) in waiting {
-                self.send(socket, &bytes);
-            }
-        });
+        self.timed(|_| self.send_waiting());
+    }
+
+    /// Sends everything in the outbox (a flush timer still pending then finds nothing).
+    fn send_waiting(&self) {
+        self.flush_scheduled.set(false);
+        let waiting = self.outbox.borrow_mut().take_all();
+        for (socket, bytes) in waiting {
+            self.send(socket, &bytes);
+        }
     }
 
     fn open(&self, socket: SocketId, url: &str) {
@@ -227,8 +230,8 @@ impl Driver {
                     workspace.on_frames(socket, timed);
                 });
                 // The batch's acknowledgements leave now, in one send per socket: this is the
-                // timer they would have waited for.
-                self.flush();
+                // timer they would have waited for (and its time is already being measured).
+                self.send_waiting();
             }
             SocketEvent::Text => {
                 self.with_at(now, |workspace, now| workspace.on_text_frame(socket, now))
