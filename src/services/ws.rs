@@ -25,10 +25,13 @@ use web_sys::{BinaryType, CloseEvent, WebSocket};
   let times = [];
   let size = 0;
   let timer = null;
+  // Set when the page lets go of the socket: its handlers are gone, even in the middle of an event
+  // (a batch that makes the page drop the socket, followed by the close it was delivered before).
+  let stopped = false;
   const deliver = () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    if (views.length === 0) return;
+    if (stopped || views.length === 0) return;
     const bytes = new Uint8Array(size);
     const ends = new Uint32Array(views.length);
     let at = 0;
@@ -46,7 +49,7 @@ use web_sys::{BinaryType, CloseEvent, WebSocket};
   socket.onmessage = (event) => {
     if (!(event.data instanceof ArrayBuffer)) {
       deliver();
-      text();
+      if (!stopped) text();
       return;
     }
     const view = new Uint8Array(event.data);
@@ -57,9 +60,10 @@ use web_sys::{BinaryType, CloseEvent, WebSocket};
   };
   socket.onclose = (event) => {
     deliver();
-    closed(event);
+    if (!stopped) closed(event);
   };
   return () => {
+    stopped = true;
     if (timer !== null) clearTimeout(timer);
     timer = null;
     views = [];
@@ -71,7 +75,8 @@ use web_sys::{BinaryType, CloseEvent, WebSocket};
 extern "C" {
     /// Sets `socket.onmessage` and `socket.onclose`: binary frames go to `frames` in batches (see
     /// the [module documentation](self)), text frames to `text`, the close to `closed` after the
-    /// frames before it. Returns a function that drops the frames still waiting.
+    /// frames before it. Returns the function that stops it: frames still waiting are dropped, and
+    /// no handler is called again.
     fn listen_for_frames(
         socket: &WebSocket,
         frames: &Closure<OnFrames>,
@@ -126,8 +131,9 @@ pub enum SocketEvent {
 /// An open (or opening) socket and the handlers it keeps alive.
 pub struct Socket {
     socket: WebSocket,
-    /// Drops the frames waiting for their batch (a dropped socket's handlers are gone).
-    drop_waiting: js_sys::Function,
+    /// Stops the frame handlers: frames waiting for their batch are dropped, and no handler runs
+    /// again (a dropped socket's handlers are gone).
+    stop_listening: js_sys::Function,
     _on_open: Closure<dyn FnMut(web_sys::Event)>,
     _on_frames: Closure<OnFrames>,
     _on_text: Closure<dyn FnMut()>,
@@ -164,13 +170,13 @@ impl Socket {
         // An error is always followed by a close event, which carries what there is to know.
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_| {});
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        let drop_waiting = listen_for_frames(&socket, &on_frames, &on_text, &on_close);
+        let stop_listening = listen_for_frames(&socket, &on_frames, &on_text, &on_close);
         socket.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(Socket {
             socket,
             _on_open: on_open,
             _on_frames: on_frames,
-            drop_waiting,
+            stop_listening,
             _on_text: on_text,
             _on_close: on_close,
             _on_error: on_error,
@@ -196,7 +202,7 @@ impl Drop for Socket {
         self.socket.set_onmessage(None);
         self.socket.set_onclose(None);
         self.socket.set_onerror(None);
-        let _ = self.drop_waiting.call0(&wasm_bindgen::JsValue::NULL);
+        let _ = self.stop_listening.call0(&wasm_bindgen::JsValue::NULL);
         let _ = self.socket.close();
     }
 }
