@@ -41,6 +41,14 @@ fn received(ws: &Workspace, key: ClientKey) -> Vec<(String, String, u8, bool)> {
         .collect()
 }
 
+/// The payloads `key` received, as text, in order.
+fn payloads(ws: &Workspace, key: ClientKey) -> Vec<String> {
+    received(ws, key)
+        .into_iter()
+        .map(|(_, payload, ..)| payload)
+        .collect()
+}
+
 fn packet_types(ws: &Workspace, key: ClientKey) -> Vec<(Direction, PacketType)> {
     ws.history()
         .packets
@@ -402,6 +410,15 @@ impl Net {
         }
     }
 
+    /// The frames the workspace sent on `socket`.
+    fn sent_on(&self, socket: SocketId) -> Vec<&Vec<u8>> {
+        self.frames
+            .iter()
+            .filter(|(on, _)| *on == socket)
+            .map(|(_, bytes)| bytes)
+            .collect()
+    }
+
     fn socket_of(&self, conn: ConnectionId) -> Option<SocketId> {
         self.conns.iter().find(|(_, &c)| c == conn).map(|(&s, _)| s)
     }
@@ -442,11 +459,7 @@ fn real_sessions_over_split_frames_and_coalesced_acks() {
         net.ws.publish(kitchen, &request, net.now).unwrap();
     }
     net.pump();
-    let payloads: Vec<String> = received(&net.ws, dashboard)
-        .into_iter()
-        .map(|m| m.1)
-        .collect();
-    assert_eq!(payloads, ["0", "1", "2", "3", "4"]);
+    assert_eq!(payloads(&net.ws, dashboard), ["0", "1", "2", "3", "4"]);
     // Each delivered payload is its PUBLISH record's bytes, not a copy of them.
     let history = net.ws.history();
     for (_, message) in history.messages.iter_from(0) {
@@ -458,12 +471,7 @@ fn real_sessions_over_split_frames_and_coalesced_acks() {
             );
         }
     }
-    let dashboard_frames: Vec<&Vec<u8>> = net
-        .frames
-        .iter()
-        .filter(|(socket, _)| *socket == 2)
-        .map(|(_, bytes)| bytes)
-        .collect();
+    let dashboard_frames = net.sent_on(2);
     assert!(
         dashboard_frames
             .iter()
@@ -547,18 +555,9 @@ fn real_frames_that_arrive_together_are_answered_together_each_at_its_own_time()
     let from = net.ws.history().packets.end();
     net.frames.clear();
     net.pump();
-    let payloads: Vec<String> = received(&net.ws, dashboard)
-        .into_iter()
-        .map(|m| m.1)
-        .collect();
-    assert_eq!(payloads, ["0", "1", "2", "3", "4"]);
+    assert_eq!(payloads(&net.ws, dashboard), ["0", "1", "2", "3", "4"]);
     // The five PUBLISH came as five frames in one batch: the five PUBACK leave in one frame.
-    let dashboard_frames: Vec<&Vec<u8>> = net
-        .frames
-        .iter()
-        .filter(|(socket, _)| *socket == 2)
-        .map(|(_, bytes)| bytes)
-        .collect();
+    let dashboard_frames = net.sent_on(2);
     assert_eq!(dashboard_frames.len(), 1, "{dashboard_frames:02x?}");
     assert!(
         dashboard_frames[0].len() == 20 && dashboard_frames[0].chunks(4).all(|c| c[0] == 0x40),
