@@ -215,3 +215,36 @@ fn describe_js_error(error: wasm_bindgen::JsValue) -> String {
         .or_else(|| error.as_string())
         .unwrap_or_else(|| "unknown error".into())
 }
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::Frames;
+
+    #[test]
+    fn a_batch_splits_back_into_its_frames_with_their_times() {
+        let frames = Frames {
+            bytes: vec![0x40, 0x02, 0x00, 0x01, 0xd0, 0x00],
+            ends: vec![4, 4, 6],
+            arrived: vec![10.5, 11.0, 12.25],
+        };
+        let split: Vec<(&[u8], f64)> = frames.iter().collect();
+        assert_eq!(
+            split,
+            [
+                (&[0x40, 0x02, 0x00, 0x01][..], 10.5),
+                (&[][..], 11.0),
+                (&[0xd0, 0x00][..], 12.25)
+            ]
+        );
+        // A frame ending past the bytes (never sent by the JavaScript side) is skipped, not a panic.
+        let broken = Frames {
+            bytes: vec![1, 2, 3],
+            ends: vec![2, 5],
+            arrived: vec![1.0, 2.0],
+        };
+        assert_eq!(broken.iter().collect::<Vec<_>>(), [(&[1, 2][..], 1.0)]);
+    }
+}
