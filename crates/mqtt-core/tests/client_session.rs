@@ -18,10 +18,11 @@ struct Harness {
     version: ProtocolVersion,
 }
 
-/// A packet the session sent, decoded (owned through its bytes).
+/// A packet the session sent, decoded (owned through its bytes), with the summary it came with.
 struct Out {
     bytes: Vec<u8>,
     version: ProtocolVersion,
+    summary: String,
 }
 
 impl Out {
@@ -73,6 +74,7 @@ impl Harness {
             out.push(Out {
                 bytes,
                 version: self.version,
+                summary: sent.summary,
             });
         }
         self.session.handle_written(self.now);
@@ -395,11 +397,7 @@ fn qos2_inbound_summaries(describe_packets: bool) -> Vec<(String, Vec<u8>)> {
     h.session.connect(h.now).expect("connect");
     let mut seen = Vec::new();
     let sent = |h: &mut Harness, seen: &mut Vec<(String, Vec<u8>)>| {
-        let mut buf = Vec::new();
-        while let Some(sent) = h.session.poll_transmit(h.now, &mut buf) {
-            seen.push((sent.summary, buf[sent.bytes].to_vec()));
-        }
-        h.session.handle_written(h.now);
+        seen.extend(h.sent().into_iter().map(|out| (out.summary, out.bytes)));
     };
     sent(&mut h, &mut seen);
     h.receive(Packet::ConnAck(ConnAck::default()));
