@@ -375,7 +375,7 @@ impl Net {
                 };
                 if self.split {
                     for byte in bytes {
-                        self.ws.on_frame(socket, &[byte], self.now);
+                        self.ws.on_frames(socket, [(&[byte][..], self.now)]);
                     }
                 } else if self.batched {
                     let mut packets = Vec::new();
@@ -392,7 +392,7 @@ impl Net {
                     let timed = packets.into_iter().zip(start..);
                     self.ws.on_frames(socket, timed);
                 } else {
-                    self.ws.on_frame(socket, &bytes, self.now);
+                    self.ws.on_frames(socket, [(&bytes[..], self.now)]);
                 }
             }
             while let Some(event) = self.broker.poll_event() {
@@ -692,7 +692,7 @@ fn real_refusal_unreachable_broker_and_timeouts_explain_themselves() {
         &mut refusal,
     )
     .unwrap();
-    ws.on_frame(1, &refusal, 10);
+    ws.on_frames(1, [(&refusal[..], 10)]);
     assert_eq!(ws.take_io(), [Io::Close { socket: 1 }]);
     ws.on_close(1, 1000, "", 11);
     let entry = ws.client(key).unwrap();

@@ -1290,15 +1290,8 @@ impl Workspace {
         }
     }
 
-    /// A binary frame arrived: any number of packets, or part of one (the session's streaming
-    /// decoder joins and splits them).
-    pub fn on_frame(&mut self, socket: SocketId, bytes: &[u8], now: Instant) {
-        if let Backend::Real(real) = &mut self.backend {
-            real.on_frame(&mut self.shared, socket, bytes, now);
-        }
-    }
-
-    /// Binary frames arrived together on a socket, each with its time (see
+    /// Binary frames arrived together on a socket, each with its time: each any number of packets,
+    /// or part of one (the session's streaming decoder joins and splits them; see
     /// [`RealBackend::on_frames`]).
     pub fn on_frames<'a>(
         &mut self,
