@@ -3,7 +3,7 @@
 // PUBACK" with the teaching retry, QoS 2 staying exactly-once under the same fault, and a step back
 // to before a loss that forks the future. DOM contract:
 //
-//   [data-testid="diagram"] .arrow[data-label][data-fate] (aria-label: the arrow's story),
+//   [data-testid="diagram"] .arrow[data-label][data-fate] (aria-label: label, time, then its way),
 //     .mark[data-mark]; #play-pause, #step-forward, #step-back, #step-last, #step-scrubber,
 //     [data-testid="step-position"], [data-testid="history-note"]
 //   [data-testid="hold-queue"] .hold-client[data-name] with [data-testid="held"] / [data-testid="inbox"]
@@ -31,6 +31,16 @@ async function arrows(page) {
   return page.$$eval('[data-testid="diagram"] .arrow', (els) =>
     els.map((e) => ({ label: e.dataset.label, fate: e.dataset.fate, text: e.getAttribute('aria-label') })),
   );
+}
+
+/**
+ * "esp32-kitchen → broker: PUBLISH #1 QoS 2" from an arrow whose name is "PUBLISH #1 QoS 2 0.123 s:
+ * esp32-kitchen → broker, sent" (what it shows first, then its way and its fate).
+ */
+function story(arrow) {
+  const way = / [\d.]+ s: (.+), (sent|arrived|in flight)$/.exec(arrow.text);
+  assert.ok(way && arrow.text.startsWith(`${arrow.label} `), `an arrow's name: ${arrow.text}`);
+  return `${way[1]}: ${arrow.label}`;
 }
 
 /** The text transcript's lines (the steps up to the cursor, oldest first; reaches further back
@@ -129,7 +139,7 @@ test('diagram: a QoS 2 handshake on mosquitto walked packet by packet in hold mo
       let newest;
       await eventually(async () => {
         const shown = await arrows(page);
-        newest = shown[shown.length - 1].text.replace(/^[\d.]+ s /, '').replace(/, (sent|arrived|in flight)$/, '');
+        newest = story(shown[shown.length - 1]);
         assert.ok(!stories.includes(newest), `no new arrow after step ${i + 1}: ${newest}`);
       });
       stories.push(newest);

@@ -88,8 +88,30 @@ pub struct Arrow {
     pub flight: Option<(f64, f64)>,
     /// Its time, for the margin.
     pub time: String,
-    /// The whole story, for people and screen readers.
+    /// The whole story in time order, for the transcript: "0.05 s esp32-kitchen → broker: PUBLISH
+    /// #1 QoS 1, arrived".
     pub text: String,
+    /// Its name as a button: the words it shows first, as shown (label, marks, time), then where it
+    /// went — so someone who says what they see ("click PUBREC #1") reaches it (WCAG 2.5.3).
+    pub name: String,
+}
+
+impl Arrow {
+    /// The words after its label, with their class: a lost packet's cross, or "(copy)" for a
+    /// duplicate whose label does not already say DUP.
+    pub fn mark_words(&self) -> Option<(&'static str, &'static str)> {
+        mark_words(self.fate, self.dup, &self.label)
+    }
+}
+
+fn mark_words(fate: Fate, dup: bool, label: &str) -> Option<(&'static str, &'static str)> {
+    if fate == Fate::Lost {
+        Some(("lost-word", " ✕ lost"))
+    } else if dup && !label.contains("DUP") {
+        Some(("dup-word", " (copy)"))
+    } else {
+        None
+    }
 }
 
 /// A mark on a lifeline.
@@ -285,6 +307,13 @@ pub fn scene(ws: &Workspace, playhead: &Playhead, top: f32, bottom: f32) -> Scen
             Fate::InFlight => "in flight".to_string(),
             Fate::Lost => p.lost.unwrap_or("lost").to_string(),
         };
+        let dup = p
+            .bytes
+            .first()
+            .is_some_and(|f| p.packet_type == PacketType::Publish && f & 8 != 0)
+            || p.summary.ends_with("(duplicate)");
+        let marks = mark_words(fate, dup, &label).map_or("", |(_, words)| words);
+        let time = seconds(p.at, origin);
         arrows.push(Arrow {
             index,
             x1: if to_broker { 1.0 } else { 0.0 },
@@ -292,16 +321,13 @@ pub fn scene(ws: &Workspace, playhead: &Playhead, top: f32, bottom: f32) -> Scen
             x2: fraction,
             y2,
             y: p.y,
-            dup: p
-                .bytes
-                .first()
-                .is_some_and(|f| p.packet_type == PacketType::Publish && f & 8 != 0)
-                || p.summary.ends_with("(duplicate)"),
-            text: format!("{} {from} → {to}: {label}, {what}", seconds(p.at, origin)),
+            dup,
+            text: format!("{time} {from} → {to}: {label}, {what}"),
+            name: format!("{label}{marks} {time}: {from} → {to}, {what}"),
             label,
             fate,
             flight,
-            time: seconds(p.at, origin),
+            time,
         });
     }
     let mut marks = Vec::new();

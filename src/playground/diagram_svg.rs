@@ -180,14 +180,10 @@ pub fn standalone(scene: &Scene, title: &str, time: f64) -> String {
         }
         let (lx, ly, angle) = label_at(arrow);
         let (lx, ly, angle) = (Px(lx), Px(ly), Px(angle));
-        let lost = if arrow.fate == Fate::Lost {
-            " ✕ lost"
-        } else {
-            ""
-        };
+        let marks = arrow.mark_words().map_or("", |(_, words)| words);
         let _ = write!(
             s,
-            r##"<text x="{lx}" y="{ly}" text-anchor="middle" transform="rotate({angle} {lx} {ly})" fill="{stroke}" stroke="#ffffff" stroke-width="3" paint-order="stroke">{}{lost}</text><text x="4" y="{}" fill="#64748b" font-size="10">{}</text>"##,
+            r##"<text x="{lx}" y="{ly}" text-anchor="middle" transform="rotate({angle} {lx} {ly})" fill="{stroke}" stroke="#ffffff" stroke-width="3" paint-order="stroke">{}{marks}</text><text x="4" y="{}" fill="#64748b" font-size="10">{}</text>"##,
             escape(&arrow.label),
             Px(arrow.y + 3.0),
             escape(&arrow.time)
@@ -235,6 +231,7 @@ mod tests {
             flight,
             time: "0.000 s".into(),
             text: String::new(),
+            name: String::new(),
         }
     }
 

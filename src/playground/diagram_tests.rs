@@ -173,6 +173,30 @@ fn a_dropped_puback_ends_in_a_cross_part_way_and_says_so() {
     assert_eq!(puback.x1, broker);
     assert!(puback.x2 < broker && puback.x2 > kitchen, "{puback:?}");
     assert!(puback.text.contains("dropped"), "{}", puback.text);
+    // Its name as a button starts with what it shows, as shown: label, cross, time; then its way.
+    let shown = format!("PUBACK #1 ✕ lost {}", puback.time);
+    assert!(puback.name.starts_with(&shown), "{}", puback.name);
+    assert!(
+        puback.name.contains(": broker → esp32-kitchen, ") && puback.name.contains("dropped"),
+        "{}",
+        puback.name
+    );
+    assert_eq!(puback.mark_words(), Some(("lost-word", " ✕ lost")));
+    // An arrival shows its label and time only; the transcript's story stays in time order.
+    let arrived = scene
+        .arrows
+        .iter()
+        .find(|a| a.fate == Fate::Arrived)
+        .unwrap();
+    assert_eq!(arrived.mark_words(), None);
+    assert!(
+        arrived
+            .name
+            .starts_with(&format!("{} {}: ", arrived.label, arrived.time)),
+        "{}",
+        arrived.name
+    );
+    assert!(arrived.text.starts_with(&arrived.time), "{}", arrived.text);
     assert_eq!(
         scene
             .marks

@@ -273,13 +273,12 @@ fn arrow_view(arrow: &Arrow, time: f64, selected: bool, on_select: &Callback<u64
         .class(&class)
         .attr("role", "button")
         .attr("tabindex", "0")
-        .label(arrow.text.clone())
+        .label(arrow.name.clone())
         .attr("data-index", index.to_string())
         .attr("data-label", arrow.label.clone())
         .attr("data-fate", fate_class(arrow.fate))
         .on_click(onclick)
         .on_keydown(onkeydown)
-        .child(el("title").text(arrow.text.clone()))
         .child_opt(in_flight.then(|| line("ghost", from, (arrow.x2, arrow.y2))))
         .child(line("hit", from, (tx, ty)))
         .child(line("shaft", from, (tx, ty)).attr_opt("marker-end", head))
@@ -308,12 +307,15 @@ fn arrow_view(arrow: &Arrow, time: f64, selected: bool, on_select: &Callback<u64
                     format!("rotate({} {} {})", Px(angle), Px(lx), Px(ly)),
                 )
                 .text(arrow.label.clone())
-                .child_opt(lost.then(|| el("tspan").class("lost-word").text(" ✕ lost")))
                 .child_opt(
-                    (arrow.dup && !arrow.label.contains("DUP"))
-                        .then(|| el("tspan").class("dup-word").text(" (copy)")),
+                    arrow
+                        .mark_words()
+                        .map(|(class, words)| el("tspan").class(class).text(words)),
                 ),
         )
+        // Not drawn (SVG draws text only inside <text>), but it keeps the label and the time two
+        // words for whatever reads the arrow's text, as they are two on screen.
+        .text(" ")
         .child(
             el("text")
                 .class("arrow-time")

@@ -77,12 +77,17 @@ pub fn transcript(
             }))
             .child(el("summary").text(heading(lines.len(), reaches_back_further)))
             .child(
-                el("ol").attr("data-testid", "transcript").children(
-                    lines
-                        .into_iter()
-                        .filter(|_| open)
-                        .map(|line| el("li").text(line).into()),
-                ),
+                // Its own scroller: focusable, so the keyboard can scroll it too.
+                el("ol")
+                    .attr("data-testid", "transcript")
+                    .attr("tabindex", "0")
+                    .label("Transcript")
+                    .children(
+                        lines
+                            .into_iter()
+                            .filter(|_| open)
+                            .map(|line| el("li").text(line).into()),
+                    ),
             )
             .into(),
     ])
@@ -109,6 +114,7 @@ mod tests {
             flight: None,
             time: String::new(),
             text: text.into(),
+            name: String::new(),
         }
     }
 
