@@ -248,6 +248,9 @@ fn output(built: &Result<Vec<u8>, BuildError>, version: ProtocolVersion) -> Html
                 .into(),
             el("code")
                 .class("output-bytes")
+                // Scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
+                .attr("tabindex", "0")
+                .label("Encoded bytes")
                 .text(format_hex(bytes, 16))
                 .into(),
         ]),

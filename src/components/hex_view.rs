@@ -59,6 +59,8 @@ pub fn hex_view(props: &HexViewProps) -> Html {
                 .attr("data-testid", "hex-view")
                 .attr("role", "group")
                 .attr("aria-labelledby", "hex-heading")
+                // Scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
+                .attr("tabindex", "0")
                 .on_mouseleave(on_leave)
                 .child(
                     el("div")

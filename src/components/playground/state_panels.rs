@@ -89,7 +89,7 @@ fn client_panel(panel: &ClientPanel, name: &str, received: Vec<String>) -> Html 
         .attr("data-name", name.to_string())
         .attr("data-testid", "client-state")
         .child(
-            el("h4").text(name.to_string()).text(" ").child(
+            el("h3").text(name.to_string()).text(" ").child(
                 el("span")
                     .class("state-word")
                     .attr("data-testid", "connection-state")
@@ -152,7 +152,7 @@ fn broker_state(broker: &BrokerPanel) -> Html {
     el("article")
         .class("state-broker")
         .attr("data-testid", "broker-state")
-        .child(el("h4").text("broker (in the page)"))
+        .child(el("h3").text("broker (in the page)"))
         .child(
             el("dl")
                 .child(el("dt").text("Sessions"))
