@@ -15,7 +15,7 @@
 //! | node ≥ [`MIN_NODE_MAJOR`], npm| —                                      | apt `nodejs npm`          |
 //! | wasm-opt (npm `binaryen`)     | `xtask/npm-tools/package-lock.json`    | `npm ci` into `.tools/`   |
 //! | chromium                      | Debian                                 | apt `chromium`            |
-//! | playwright-core               | `e2e/package-lock.json`                | `npm ci` in `e2e/`        |
+//! | playwright-core, axe-core     | `e2e/package-lock.json`                | `npm ci` in `e2e/`        |
 //! | mqtt.js (browser bench's peer)| `bench/browser/package-lock.json`      | `npm ci` in `bench/browser/` |
 //! | nightly toolchain             | —                                      | `rustup toolchain install`|
 //! | cargo-fuzz                    | [`CARGO_FUZZ_VERSION`]                 | `cargo install --locked`  |
@@ -295,7 +295,8 @@ impl Tools {
         })
     }
 
-    /// playwright-core for the e2e harness, from `e2e/package-lock.json`.
+    /// playwright-core and axe-core (the accessibility audit) for the e2e harness, from
+    /// `e2e/package-lock.json`.
     fn playwright(&mut self) -> Result {
         let e2e = project::root().join("e2e");
         let packages = NpmPackages {

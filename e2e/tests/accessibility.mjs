@@ -1,0 +1,123 @@
+// Accessibility, checked by a machine as well as by hand: axe-core (npm, pinned in package.json)
+// audits the page in the states a student meets — the built-in broker mid-QoS 2 with every
+// <details> open and each tab and payload view shown, a real mosquitto in hold mode with a packet
+// waiting, a refused connection, and the inspector with a decode error — in the light and the dark
+// theme, at 1280 px and at phone width. Any violation fails the test, whatever its impact: names
+// that differ from the visible words (speech users say what they see, WCAG 2.5.3), scrollers the
+// keyboard cannot reach, skipped heading levels, contrast. The keyboard and focus themselves are
+// walked in playground.mjs; this file is about what assistive technology reads.
+
+import { createRequire } from 'node:module';
+
+import { assert, eventually, startMosquitto, test } from '../lib.mjs';
+import { openPlayground, useBroker } from '../page.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Rules that must have run and passed somewhere in every audit: proof the audit saw the page. */
+const MUST_PASS = ['button-name', 'color-contrast', 'label', 'aria-allowed-attr'];
+
+/**
+ * Audits the page as it is (all <details> opened first, so what they hide is audited too); throws
+ * listing every violation: rule, impact, what to fix, and the elements.
+ */
+async function audit(page, where) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  await page.$$eval('details', (all) => all.forEach((details) => (details.open = true)));
+  // A frame for the app to render what opening them shows.
+  await page.waitForTimeout(200);
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations', 'passes'] });
+    return {
+      violations: r.violations.map((v) => ({
+        rule: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => n.target.join(' ')),
+      })),
+      passed: r.passes.map((p) => p.id),
+    };
+  });
+  const listed = result.violations
+    .map((v) => `  [${v.impact}] ${v.rule}: ${v.help}\n      ${v.nodes.slice(0, 6).join('\n      ')}`)
+    .join('\n');
+  assert.equal(result.violations.length, 0, `${where}: accessibility violations\n${listed}`);
+  for (const rule of MUST_PASS) {
+    assert.ok(result.passed.includes(rule), `${where}: axe did not check "${rule}" (${result.passed.join(', ')})`);
+  }
+  console.log(`    ${where}: no violations (${result.passed.length} rules passed)`);
+}
+
+/** The two sample clients, a QoS 2 message from one to the other, delivered, then paused. */
+async function qos2OnTheBuiltInBroker(page) {
+  await page.click('#quick-start');
+  await eventually(async () => assert.equal(await page.locator('[data-testid="client-card"]').count(), 2));
+  await page.selectOption('#publish-client', { label: 'esp32-kitchen' });
+  await page.fill('#publish-payload', '{"t": 21.5, "unit": "°C"}');
+  await page.selectOption('#publish-qos', '2');
+  await page.click('#publish-button');
+  await eventually(
+    async () => assert.ok((await page.locator('[data-testid="diagram"] .mark[data-mark="delivered"]').count()) >= 1),
+    { timeout: 10_000 },
+  );
+  await page.click('#play-pause');
+}
+
+for (const { theme, width, height } of [
+  { theme: 'light', width: 1280, height: 800 },
+  { theme: 'dark', width: 1280, height: 800 },
+  { theme: 'dark', width: 390, height: 844 },
+]) {
+  test(`accessibility: the built-in broker mid-QoS 2, every view (${theme}, ${width} px)`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.setViewportSize({ width, height });
+    await openPlayground(page);
+    await audit(page, 'the empty playground');
+    await qos2OnTheBuiltInBroker(page);
+    await audit(page, 'QoS 2 delivered, paused, messages tab');
+    await page.locator('#message-log [role="row"]').last().click();
+    for (const view of ['json', 'hex', 'base64']) {
+      await page.click(`#payload-as-${view}`);
+      await audit(page, `the message's payload as ${view}`);
+    }
+    // The row above (the other direction) lit by the keyboard: each direction's colour on the lit row.
+    await page.focus('#message-log');
+    await page.keyboard.press('ArrowUp');
+    await audit(page, 'the message before it selected with the keyboard');
+    await page.click('#tab-packets');
+    await page.locator('#packet-list [role="row"]').last().click();
+    await audit(page, 'packets tab, a packet open');
+    await page.click('#tab-topics');
+    await audit(page, 'topics tab');
+    await page.goto('/#inspector');
+    await page.fill('textarea#hex-input', '3606000474657374'); // QoS 3: malformed
+    await eventually(async () => assert.ok(await page.locator('[data-testid="decode-error"]').count()));
+    await audit(page, 'inspector with a decode error');
+  });
+}
+
+test('accessibility: a real mosquitto in hold mode, and a refused connection', async ({ page }) => {
+  const broker = await startMosquitto();
+  try {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await openPlayground(page);
+    await useBroker(page, broker.url);
+    await page.click('#quick-start');
+    await eventually(async () => assert.equal(await page.locator('[data-testid="client-card"]').count(), 2));
+    await page.click('#play-pause');
+    await eventually(async () => assert.match(await page.textContent('[data-testid="hold-note"]'), /Hold mode/));
+    await page.selectOption('#publish-client', { label: 'esp32-kitchen' });
+    await page.selectOption('#publish-qos', '2');
+    await page.click('#publish-button');
+    await eventually(async () => assert.match(await page.textContent('[data-testid="hold-queue"]'), /PUBLISH #1/));
+    await audit(page, 'hold mode, a PUBLISH waiting to be sent');
+    await page.click('#play-pause');
+    await useBroker(page, broker.refusingUrl);
+    await eventually(async () => assert.match(await page.textContent('[data-testid="client-card"]'), /not authorized/i), {
+      timeout: 10_000,
+    });
+    await audit(page, 'a refused connection');
+  } finally {
+    await broker.stop();
+  }
+});
