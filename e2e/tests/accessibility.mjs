@@ -1,11 +1,12 @@
 // Accessibility, checked by a machine as well as by hand: axe-core (npm, pinned in package.json)
 // audits the page in the states a student meets — the built-in broker mid-QoS 2 with every
-// <details> open and each tab and payload view shown, a real mosquitto in hold mode with a packet
-// waiting, a refused connection, and the inspector with a decode error — in the light and the dark
-// theme, at 1280 px and at phone width. Any violation fails the test, whatever its impact: names
-// that differ from the visible words (speech users say what they see, WCAG 2.5.3), scrollers the
-// keyboard cannot reach, skipped heading levels, contrast. The keyboard and focus themselves are
-// walked in playground.mjs; this file is about what assistive technology reads.
+// <details> open and each tab and payload view shown, forms with invalid input, a real mosquitto
+// in hold mode with a packet waiting, a refused connection, and the inspector with a decode error —
+// in the light and the dark theme, at 1280 px and at phone width. Any violation fails the test,
+// whatever its impact: names that differ from the visible words (speech users say what they see,
+// WCAG 2.5.3), scrollers the keyboard cannot reach, skipped heading levels, contrast. The keyboard
+// and focus themselves are walked in playground.mjs; this file is about what assistive technology
+// reads.
 
 import { createRequire } from 'node:module';
 
@@ -89,6 +90,13 @@ for (const { theme, width, height } of [
     await audit(page, 'packets tab, a packet open');
     await page.click('#tab-topics');
     await audit(page, 'topics tab');
+    // Forms with their errors showing: each message tied to its field.
+    await page.fill('#publish-topic', 'home/#/temperature');
+    await page.click('#publish-button');
+    await page.fill('#subscribe-filter', 'home/#/more');
+    await page.click('#subscribe-button');
+    await eventually(async () => assert.equal(await page.locator('[aria-invalid="true"]').count(), 2));
+    await audit(page, 'forms with invalid topics');
     await page.goto('/#inspector');
     await page.fill('textarea#hex-input', '3606000474657374'); // QoS 3: malformed
     await eventually(async () => assert.ok(await page.locator('[data-testid="decode-error"]').count()));
@@ -120,4 +128,80 @@ test('accessibility: a real mosquitto in hold mode, and a refused connection', a
   } finally {
     await broker.stop();
   }
+});
+
+/**
+ * Every control a keyboard user should reach, visible now, in document order, each tagged with
+ * `data-a11y-id`; and what its focus ring is made of before any focus (`ringStyle`).
+ */
+function tagControls() {
+  // Controls with tabindex="-1" are left out on purpose: the inactive tabs and the list rows are
+  // reached with the arrow keys (roving focus), not with Tab.
+  const selector = 'a[href], button, input, select, textarea, summary, [tabindex]';
+  const shown = (el) => {
+    const closed = el.closest('details:not([open])');
+    return (
+      el.getClientRects().length > 0 &&
+      getComputedStyle(el).visibility !== 'hidden' &&
+      !el.closest('[inert], [aria-hidden="true"]') &&
+      // Inside a closed <details> only its own summary can be reached.
+      !(closed && !(el.tagName === 'SUMMARY' && el.parentElement === closed))
+    );
+  };
+  // Of a radio group, Tab reaches the checked one (arrows move within the group).
+  const radioSkipped = (el) =>
+    el.type === 'radio' && !el.checked && document.querySelector(`input[type=radio][name="${el.name}"]:checked`);
+  const controls = [...document.querySelectorAll(selector)].filter(
+    (el) => el.getAttribute('tabindex') !== '-1' && !el.disabled && shown(el) && !radioSkipped(el),
+  );
+  controls.forEach((el, i) => el.setAttribute('data-a11y-id', String(i)));
+  return controls.length;
+}
+
+/**
+ * What makes a focus ring, on the element, its parent and its children (a ring may be drawn by the
+ * parent, `.field:has(:focus-visible)`, or by a child, the diagram arrow's hit line).
+ */
+function ringStyle(el) {
+  const of = (e) => {
+    const s = getComputedStyle(e);
+    return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.stroke, s.strokeOpacity].join(' ');
+  };
+  return [el, el.parentElement, ...el.children].filter(Boolean).map(of).join(' | ');
+}
+
+test('accessibility: Tab reaches every control, each with a visible focus ring', async ({ page }) => {
+  await openPlayground(page);
+  await qos2OnTheBuiltInBroker(page);
+  await page.$$eval('details', (all) => all.forEach((details) => (details.open = true)));
+  const total = await page.evaluate(tagControls);
+  assert.ok(total > 60, `only ${total} controls found: the page did not render`);
+  // The ring's parts of every control before anything has focus, to compare each one with.
+  await page.evaluate(`window.__ringStyle = ${ringStyle}`);
+  const unfocused = await page.$$eval('[data-a11y-id]', (all) =>
+    Object.fromEntries(all.map((el) => [el.dataset.a11yId, window.__ringStyle(el)])),
+  );
+  await page.evaluate(() => document.activeElement?.blur());
+  const reached = new Set();
+  const ringless = [];
+  // Bounded: twice the controls and a margin, so a trap cannot hang the test.
+  for (let i = 0; i < total * 2 + 20 && reached.size < total; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const classes = el.className?.baseVal ?? el.className;
+      return { id: el.dataset.a11yId ?? null, ring: window.__ringStyle(el), what: `${el.tagName.toLowerCase()}#${el.id}.${classes}` };
+    });
+    if (!focused?.id) continue;
+    reached.add(focused.id);
+    if (focused.ring === unfocused[focused.id]) ringless.push(focused.what);
+  }
+  const missed = await page.$$eval('[data-a11y-id]', (all, got) =>
+    all.filter((el) => !got.includes(el.dataset.a11yId)).map((el) => `${el.tagName.toLowerCase()}#${el.id} ${el.getAttribute('aria-label') ?? el.textContent.trim().slice(0, 40)}`),
+    [...reached],
+  );
+  assert.deepEqual(missed, [], `controls Tab never reached (of ${total})`);
+  assert.deepEqual([...new Set(ringless)], [], 'controls that show no focus ring when reached by Tab');
+  console.log(`    Tab reached all ${total} controls, each with a visible focus ring`);
 });
