@@ -116,8 +116,15 @@ impl Message {
 
     /// The message from a decoded PUBLISH whose topic is `topic` (resolved from a Topic Alias if need be).
     pub fn from_publish(publish: &Publish<'_>, topic: TopicName<'_>) -> Self {
+        Self::from_publish_on(publish, topic.as_str().to_string())
+    }
+
+    /// [`Message::from_publish`] with the topic already owned — the session resolved it (a Topic
+    /// Alias may stand for it) — so every received PUBLISH copies its topic once, not twice.
+    /// `topic` must be a checked topic name: the PUBLISH's own or the one its alias was set to.
+    pub(crate) fn from_publish_on(publish: &Publish<'_>, topic: String) -> Self {
         Message {
-            topic: topic.as_str().to_string(),
+            topic,
             payload: publish.payload.to_vec(),
             qos: publish.qos,
             retain: publish.retain,

@@ -452,7 +452,7 @@ impl Broker {
             );
             return;
         }
-        let message = Message::from_publish(publish, crate::codec::TopicName::checked(&topic));
+        let message = Message::from_publish_on(publish, topic);
         let id = publish.packet_id;
         if let (QoS::ExactlyOnce, Some(id)) = (publish.qos, id) {
             let session = self.session_of_mut(conn);

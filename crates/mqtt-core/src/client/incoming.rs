@@ -12,7 +12,7 @@ use super::session::{ClientSession, RequestKind, SubscriptionView};
 use super::transmit::Outgoing;
 use crate::codec::{
     decode, ConnAck, Decoder, Packet, PacketType, PubResponse, Publish, QoS, ReasonCode, SubAck,
-    TopicName, UnsubAck,
+    UnsubAck,
 };
 use crate::message::Message;
 use crate::rule::Violation;
@@ -191,7 +191,7 @@ impl ClientSession {
                 return;
             }
         };
-        let message = Message::from_publish(publish, TopicName::checked(&topic));
+        let message = Message::from_publish_on(publish, topic);
         match (publish.qos, publish.packet_id) {
             (QoS::AtMostOnce, _) | (_, None) => self.deliver(message, None, publish.dup, now),
             (QoS::AtLeastOnce, Some(id)) => {
