@@ -76,6 +76,14 @@ for (const { theme, width, height } of [
     await audit(page, 'the empty playground');
     await qos2OnTheBuiltInBroker(page);
     await audit(page, 'QoS 2 delivered, paused, messages tab');
+    // The mouse gets the whole story as a tooltip, outside what the arrow's name must repeat.
+    const tooltips = await page.$$eval('[data-testid="diagram"] .arrow', (arrows) =>
+      arrows.map((a) => [a.getAttribute('aria-label'), a.querySelector(':scope > .arrow-body > title')?.textContent]),
+    );
+    assert.ok(tooltips.length >= 8, `${tooltips.length} arrows`);
+    for (const [name, tooltip] of tooltips) {
+      assert.match(tooltip ?? '', /^[\d.]+ s .+ → .+: .+, .+$/, `the tooltip of "${name}"`);
+    }
     await page.locator('#message-log [role="row"]').last().click();
     for (const view of ['json', 'hex', 'base64']) {
       await page.click(`#payload-as-${view}`);
@@ -159,15 +167,16 @@ function tagControls() {
 }
 
 /**
- * What makes a focus ring, on the element, its parent and its children (a ring may be drawn by the
- * parent, `.field:has(:focus-visible)`, or by a child, the diagram arrow's hit line).
+ * What makes a focus ring, on the element, its parent and two levels below it (a ring may be drawn
+ * by the parent, `.field:has(:focus-visible)`, or inside, the diagram arrow's hit line).
  */
 function ringStyle(el) {
   const of = (e) => {
     const s = getComputedStyle(e);
     return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.stroke, s.strokeOpacity].join(' ');
   };
-  return [el, el.parentElement, ...el.children].filter(Boolean).map(of).join(' | ');
+  const below = el.querySelectorAll(':scope > *, :scope > * > *');
+  return [el, el.parentElement, ...below].filter(Boolean).map(of).join(' | ');
 }
 
 test('accessibility: Tab reaches every control, each with a visible focus ring', async ({ page }) => {

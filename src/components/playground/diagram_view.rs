@@ -269,16 +269,12 @@ fn arrow_view(arrow: &Arrow, time: f64, selected: bool, on_select: &Callback<u64
     );
     let (in_flight, lost) = (arrow.fate == Fate::InFlight, arrow.fate == Fate::Lost);
     let from = (arrow.x1, arrow.y1);
-    el("g")
-        .class(&class)
-        .attr("role", "button")
-        .attr("tabindex", "0")
-        .label(arrow.name.clone())
-        .attr("data-index", index.to_string())
-        .attr("data-label", arrow.label.clone())
-        .attr("data-fate", fate_class(arrow.fate))
-        .on_click(onclick)
-        .on_keydown(onkeydown)
+    // Everything drawn, in a group of its own with the mouse's tooltip (the whole story, a loss's
+    // reason too): a tooltip on the button itself would count as its visible text, which its name
+    // would then have to repeat.
+    let drawing = el("g")
+        .class("arrow-body")
+        .child(el("title").text(arrow.text.clone()))
         .child_opt(in_flight.then(|| line("ghost", from, (arrow.x2, arrow.y2))))
         .child(line("hit", from, (tx, ty)))
         .child(line("shaft", from, (tx, ty)).attr_opt("marker-end", head))
@@ -322,7 +318,18 @@ fn arrow_view(arrow: &Arrow, time: f64, selected: bool, on_select: &Callback<u64
                 .attr("x", "4")
                 .attr("y", px(arrow.y + 3.0))
                 .text(arrow.time.clone()),
-        )
+        );
+    el("g")
+        .class(&class)
+        .attr("role", "button")
+        .attr("tabindex", "0")
+        .label(arrow.name.clone())
+        .attr("data-index", index.to_string())
+        .attr("data-label", arrow.label.clone())
+        .attr("data-fate", fate_class(arrow.fate))
+        .on_click(onclick)
+        .on_keydown(onkeydown)
+        .child(drawing)
         .into()
 }
 
