@@ -4,13 +4,14 @@
 // in hold mode with a packet waiting, a refused connection, and the inspector with a decode error —
 // in the light and the dark theme, at 1280 px and at phone width. Any violation fails the test,
 // whatever its impact: names that differ from the visible words (speech users say what they see,
-// WCAG 2.5.3), scrollers the keyboard cannot reach, skipped heading levels, contrast. The keyboard
-// and focus themselves are walked in playground.mjs; this file is about what assistive technology
-// reads.
+// WCAG 2.5.3), scrollers the keyboard cannot reach, skipped heading levels, contrast. Then the
+// keyboard: Tab must reach every control, each with a visible focus ring. And forced colours
+// (Windows contrast themes), where backgrounds and shadows go: what is selected, current or lit must
+// still differ from the rest.
 
 import { createRequire } from 'node:module';
 
-import { assert, eventually, startMosquitto, test } from '../lib.mjs';
+import { assert, eventually, screenshot, startMosquitto, test } from '../lib.mjs';
 import { openPlayground, useBroker } from '../page.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -213,4 +214,34 @@ test('accessibility: Tab reaches every control, each with a visible focus ring',
   assert.deepEqual(missed, [], `controls Tab never reached (of ${total})`);
   assert.deepEqual([...new Set(ringless)], [], 'controls that show no focus ring when reached by Tab');
   console.log(`    Tab reached all ${total} controls, each with a visible focus ring`);
+});
+
+/** Two elements' computed `property`: the first must differ from the second. */
+async function differs(page, lit, plain, property, what) {
+  const [a, b] = await Promise.all(
+    [lit, plain].map((selector) =>
+      page.$eval(selector, (el, p) => getComputedStyle(el)[p], property).catch(() => `(no ${selector})`),
+    ),
+  );
+  assert.ok(!a.startsWith('(no') && !b.startsWith('(no'), `${what}: ${a} / ${b}`);
+  assert.notEqual(a, b, `${what}: ${property} is ${a} on both`);
+}
+
+test('accessibility: with forced colours, what is selected, current or lit still shows', async ({ page }) => {
+  // Windows contrast themes replace backgrounds, shadows and our colours with the user's.
+  await page.emulateMedia({ forcedColors: 'active', colorScheme: 'dark' });
+  await openPlayground(page);
+  await qos2OnTheBuiltInBroker(page);
+  await page.locator('#message-log [role="row"]').last().click();
+  await differs(page, '#message-log .vrow.selected', '#message-log .vrow:not(.selected)', 'backgroundColor', 'the selected message');
+  await differs(page, '.tab.on', '.tab:not(.on)', 'borderBottomColor', 'the current tab');
+  await differs(page, 'nav.pages a[aria-current="page"]', 'nav.pages a:not([aria-current])', 'outlineStyle', 'the current page');
+  await page.click('#tab-topics');
+  await page.locator('[data-testid="topic-tree"] [data-topic="home/kitchen/temperature"]').click();
+  await differs(page, '.topic-node.selected', '.topic-node:not(.selected)', 'backgroundColor', 'the selected topic');
+  await page.goto('/#inspector');
+  await page.locator('[data-testid="field-tree"] [role="treeitem"]').nth(2).hover();
+  await differs(page, '.byte.lit', '.byte:not(.lit)', 'backgroundColor', "the pointed field's bytes");
+  await differs(page, '.field.lit', '.field:not(.lit)', 'backgroundColor', 'the pointed field');
+  await screenshot(page, 'accessibility-forced-colours-inspector');
 });
