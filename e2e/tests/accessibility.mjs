@@ -7,7 +7,8 @@
 // WCAG 2.5.3), scrollers the keyboard cannot reach, skipped heading levels, contrast. Then the
 // keyboard: Tab must reach every control, each with a visible focus ring. And forced colours
 // (Windows contrast themes), where backgrounds and shadows go: what is selected, current or lit must
-// still differ from the rest.
+// still differ from the rest. And reflow: at 320 px nothing but two-dimensional content scrolls
+// sideways.
 
 import { createRequire } from 'node:module';
 
@@ -244,4 +245,29 @@ test('accessibility: with forced colours, what is selected, current or lit still
   await differs(page, '.byte.lit', '.byte:not(.lit)', 'backgroundColor', "the pointed field's bytes");
   await differs(page, '.field.lit', '.field:not(.lit)', 'backgroundColor', 'the pointed field');
   await screenshot(page, 'accessibility-forced-colours-inspector');
+});
+
+test('accessibility: at 320 px (1280 px at 400 % zoom) nothing needs sideways scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  await openPlayground(page);
+  await qos2OnTheBuiltInBroker(page);
+  for (const route of ['/', '/#inspector']) {
+    if (route !== '/') await page.goto(route);
+    await page.$$eval('details', (all) => all.forEach((details) => (details.open = true)));
+    await page.waitForTimeout(200);
+    // The page itself, and every control: none may sit past the right edge. The diagram, the lists
+    // and the hex view are two-dimensional content in scrollers of their own, which WCAG allows.
+    const wide = await page.evaluate(() => {
+      const scrollers = '.diagram-scroll, .vlist, .hex-view, .output-bytes';
+      const controls = [...document.querySelectorAll('button, input, select, textarea, summary, a[href], [role="tab"]')];
+      return {
+        page: document.documentElement.scrollWidth,
+        outside: controls
+          .filter((el) => el.getClientRects().length && !el.closest(scrollers) && el.getBoundingClientRect().right > 321)
+          .map((el) => `${el.tagName.toLowerCase()}#${el.id} ${el.textContent.trim().slice(0, 30)}`),
+      };
+    });
+    assert.equal(wide.page, 320, `${route}: the page is ${wide.page} px wide`);
+    assert.deepEqual(wide.outside, [], `${route}: controls past the right edge`);
+  }
 });
