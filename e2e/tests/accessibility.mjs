@@ -94,6 +94,7 @@ for (const { theme, width, height } of [
     // The row above (the other direction) lit by the keyboard: each direction's colour on the lit row.
     await page.focus('#message-log');
     await page.keyboard.press('ArrowUp');
+    await eventually(async () => assert.match(await page.textContent('#message-log .vrow.selected .c-dir'), /sent/));
     await audit(page, 'the message before it selected with the keyboard');
     await page.click('#tab-packets');
     await page.locator('#packet-list [role="row"]').last().click();
