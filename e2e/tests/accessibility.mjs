@@ -182,41 +182,44 @@ function ringStyle(el) {
   return [el, el.parentElement, ...below].filter(Boolean).map(of).join(' | ');
 }
 
-test('accessibility: Tab reaches every control, each with a visible focus ring', async ({ page }) => {
-  await openPlayground(page);
-  await qos2OnTheBuiltInBroker(page);
-  await page.$$eval('details', (all) => all.forEach((details) => (details.open = true)));
-  const total = await page.evaluate(tagControls);
-  assert.ok(total > 60, `only ${total} controls found: the page did not render`);
-  // The ring's parts of every control before anything has focus, to compare each one with.
-  await page.evaluate(`window.__ringStyle = ${ringStyle}`);
-  const unfocused = await page.$$eval('[data-a11y-id]', (all) =>
-    Object.fromEntries(all.map((el) => [el.dataset.a11yId, window.__ringStyle(el)])),
-  );
-  await page.evaluate(() => document.activeElement?.blur());
-  const reached = new Set();
-  const ringless = [];
-  // Bounded: twice the controls and a margin, so a trap cannot hang the test.
-  for (let i = 0; i < total * 2 + 20 && reached.size < total; i++) {
-    await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => {
-      const el = document.activeElement;
-      if (!el || el === document.body) return null;
-      const classes = el.className?.baseVal ?? el.className;
-      return { id: el.dataset.a11yId ?? null, ring: window.__ringStyle(el), what: `${el.tagName.toLowerCase()}#${el.id}.${classes}` };
-    });
-    if (!focused?.id) continue;
-    reached.add(focused.id);
-    if (focused.ring === unfocused[focused.id]) ringless.push(focused.what);
-  }
-  const missed = await page.$$eval('[data-a11y-id]', (all, got) =>
-    all.filter((el) => !got.includes(el.dataset.a11yId)).map((el) => `${el.tagName.toLowerCase()}#${el.id} ${el.getAttribute('aria-label') ?? el.textContent.trim().slice(0, 40)}`),
-    [...reached],
-  );
-  assert.deepEqual(missed, [], `controls Tab never reached (of ${total})`);
-  assert.deepEqual([...new Set(ringless)], [], 'controls that show no focus ring when reached by Tab');
-  console.log(`    Tab reached all ${total} controls, each with a visible focus ring`);
-});
+for (const width of [1280, 390]) {
+  test(`accessibility: Tab reaches every control, each with a visible focus ring (${width} px)`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 800 });
+    await openPlayground(page);
+    await qos2OnTheBuiltInBroker(page);
+    await page.$$eval('details', (all) => all.forEach((details) => (details.open = true)));
+    const total = await page.evaluate(tagControls);
+    assert.ok(total > 60, `only ${total} controls found: the page did not render`);
+    // The ring's parts of every control before anything has focus, to compare each one with.
+    await page.evaluate(`window.__ringStyle = ${ringStyle}`);
+    const unfocused = await page.$$eval('[data-a11y-id]', (all) =>
+      Object.fromEntries(all.map((el) => [el.dataset.a11yId, window.__ringStyle(el)])),
+    );
+    await page.evaluate(() => document.activeElement?.blur());
+    const reached = new Set();
+    const ringless = [];
+    // Bounded: twice the controls and a margin, so a trap cannot hang the test.
+    for (let i = 0; i < total * 2 + 20 && reached.size < total; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const classes = el.className?.baseVal ?? el.className;
+        return { id: el.dataset.a11yId ?? null, ring: window.__ringStyle(el), what: `${el.tagName.toLowerCase()}#${el.id}.${classes}` };
+      });
+      if (!focused?.id) continue;
+      reached.add(focused.id);
+      if (focused.ring === unfocused[focused.id]) ringless.push(focused.what);
+    }
+    const missed = await page.$$eval('[data-a11y-id]', (all, got) =>
+      all.filter((el) => !got.includes(el.dataset.a11yId)).map((el) => `${el.tagName.toLowerCase()}#${el.id} ${el.getAttribute('aria-label') ?? el.textContent.trim().slice(0, 40)}`),
+      [...reached],
+    );
+    assert.deepEqual(missed, [], `controls Tab never reached (of ${total})`);
+    assert.deepEqual([...new Set(ringless)], [], 'controls that show no focus ring when reached by Tab');
+    console.log(`    Tab reached all ${total} controls, each with a visible focus ring`);
+  });
+}
 
 /** Two elements' computed `property`: the first must differ from the second. */
 async function differs(page, lit, plain, property, what) {
