@@ -418,7 +418,9 @@ impl RealBackend {
         self.settle(shared, key, now);
     }
 
-    pub fn on_frame(&mut self, shared: &mut Shared, socket: SocketId, bytes: &[u8], now: Instant) {
+    /// One frame, on its own: what [`RealBackend::on_frames`] does in hold mode and while a packet is
+    /// split across frames.
+    fn on_frame(&mut self, shared: &mut Shared, socket: SocketId, bytes: &[u8], now: Instant) {
         let Some(key) = self.current(socket) else {
             return;
         };
