@@ -222,7 +222,7 @@ test('diagram: simulator, a dropped PUBACK and the retry make a QoS 1 duplicate;
   // QoS 2 under the same fault (its PUBREC dropped): the broker recognises the resend.
   await armDrop(page, 'PUBREC');
   await publish(page, 'esp32-kitchen', '22.5', 2);
-  await eventually(async () => assert.equal(await marks(page, '⊘ #2 again'), 1), { timeout: 8_000 });
+  await eventually(async () => assert.equal(await marks(page, '⊘ #2 not routed again'), 1), { timeout: 8_000 });
   await page.waitForTimeout(1_500);
   assert.equal(await page.evaluate(() => window.__playground.receivedBy('dashboard')), 3, 'QoS 2: exactly once');
   lines = await transcript(page);
@@ -233,8 +233,28 @@ test('diagram: simulator, a dropped PUBACK and the retry make a QoS 1 duplicate;
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(150);
+  // A phone shows the publisher, the broker and the subscriber side by side: the diagram fits its
+  // width (no sideways scroll), and each lifeline's name is inside it.
+  await eventually(async () => {
+    const fit = await page.$eval('[data-testid="diagram"]', (scroller) => {
+      // The scroller's inside: past its border, as wide as what it shows.
+      const left = scroller.getBoundingClientRect().left + scroller.clientLeft;
+      return {
+        scrollWidth: scroller.scrollWidth,
+        clientWidth: scroller.clientWidth,
+        names: [...scroller.querySelectorAll('.lane-name')].map((name) => {
+          const r = name.getBoundingClientRect();
+          return { text: name.textContent, inside: r.left >= left - 0.5 && r.right <= left + scroller.clientWidth + 0.5 };
+        }),
+      };
+    });
+    assert.deepEqual(fit.names.map((n) => n.text), ['esp32-kitchen', 'broker', 'dashboard']);
+    assert.ok(fit.scrollWidth <= fit.clientWidth, `the diagram scrolls sideways: ${fit.scrollWidth} > ${fit.clientWidth}`);
+    assert.deepEqual(fit.names.filter((n) => !n.inside), [], 'lane names past the edge');
+  });
   await screenshot(page, 'diagram-simulator-faults-390-dark');
   await page.locator('[data-testid="diagram-card"]').screenshot({ path: path.join('target', 'e2e', 'diagram-card-390-dark.png') });
+  await page.locator('[data-testid="diagram"]').screenshot({ path: path.join('target', 'e2e', 'diagram-390-dark.png') });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: 'light' });
   // Export: a standalone SVG file and a PNG drawn from it.

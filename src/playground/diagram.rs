@@ -28,16 +28,97 @@ pub fn time_px(ms: u64) -> f32 {
     }
 }
 
-/// Room on the left for the times.
-pub const GUTTER: f32 = 64.0;
-/// Room outside the outermost lifelines (for the marks' words).
-pub const SIDE: f32 = 140.0;
-/// Between two lifelines.
-pub const LANE_GAP: f32 = 176.0;
+/// How the diagram spreads across: room on the left for the times, outside the outermost lifelines,
+/// and between two lifelines. The default is the wide layout.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Across {
+    /// Room on the left for the times.
+    pub gutter: f32,
+    /// Room outside the outermost lifelines: for the marks' words when they go outward.
+    pub side: f32,
+    /// Between two lifelines.
+    pub lane_gap: f32,
+}
+
+impl Default for Across {
+    fn default() -> Self {
+        Self::WIDE
+    }
+}
+
+impl Across {
+    /// A wide view: lifelines far apart, the marks' words outside the outermost ones ("✓ delivered"
+    /// and a payload's first characters).
+    pub const WIDE: Across = Across {
+        gutter: 64.0,
+        side: 190.0,
+        lane_gap: 176.0,
+    };
+    /// The closest two lifelines come while the marks' words still go outside them.
+    const CLOSEST_OUTWARD_GAP: f32 = 140.0;
+    /// A narrow view's room for the times ("12.345 s" in the small font).
+    const NARROW_GUTTER: f32 = 48.0;
+    /// A narrow view's room outside the outermost lifelines: their dots and a lane name's half.
+    const NARROW_SIDE: f32 = 16.0;
+    /// The closest two lifelines come: "PUBLISH #1 QoS 2" still fits between them.
+    const NARROWEST_GAP: f32 = 112.0;
+
+    /// The layout of `lanes` lifelines in a view `width` px wide. The wide one when it fits, then
+    /// lifelines closer together (down to 140 px); narrower still, the marks' words go inward,
+    /// between the lifelines, which come closer again (down to 112 px apart), so a phone shows a
+    /// publisher, the broker and a subscriber side by side instead of one lifeline and a sideways
+    /// scroll.
+    pub fn fit(width: f32, lanes: usize) -> Across {
+        let wide = Self::WIDE;
+        let gaps = lanes.saturating_sub(1).max(1) as f32;
+        // max/min, not `clamp` (see `scene`).
+        let outward_gap = ((width - wide.gutter - 2.0 * wide.side) / gaps).min(wide.lane_gap);
+        if outward_gap >= Self::CLOSEST_OUTWARD_GAP {
+            return Across {
+                lane_gap: outward_gap,
+                ..wide
+            };
+        }
+        let room = width - Self::NARROW_GUTTER - 2.0 * Self::NARROW_SIDE;
+        let lane_gap = (room / gaps).min(wide.lane_gap).max(Self::NARROWEST_GAP);
+        Across {
+            gutter: Self::NARROW_GUTTER,
+            side: Self::NARROW_SIDE,
+            lane_gap,
+        }
+    }
+
+    /// How many characters of a mark's words fit where they go: outside the outermost lifelines,
+    /// or (inward) between two, in the smaller font a narrow view gives them (see the stylesheet).
+    fn words_fit(&self) -> usize {
+        let (room, char_px) = if self.marks_inward() {
+            (self.lane_gap, 5.6)
+        } else {
+            (self.side, 6.6)
+        };
+        ((room - 12.0) / char_px).max(0.0) as usize
+    }
+
+    /// The marks' words go inward (towards the broker) when there is no room for them outside.
+    pub fn marks_inward(&self) -> bool {
+        self.side < Self::WIDE.side
+    }
+
+    /// The whole width for `lanes` lifelines.
+    pub fn width(&self, lanes: usize) -> f32 {
+        self.gutter + 2.0 * self.side + lanes.saturating_sub(1) as f32 * self.lane_gap
+    }
+
+    /// Where lifeline `n` (from the left) goes.
+    fn lane_x(&self, n: usize) -> f32 {
+        self.gutter + self.side + n as f32 * self.lane_gap
+    }
+}
 
 use mqtt_core::{Instant, PacketType};
 
-use super::model::{ClientKey, Direction, MarkKind, PacketRecord};
+use super::model::{ClientKey, Direction, Mark, MarkKind, MessageRecord, PacketRecord};
+use super::ring::Ring;
 use super::workspace::{Playhead, Workspace};
 
 /// A lifeline: a client's or (`client: None`) the broker's.
@@ -121,7 +202,7 @@ pub struct MarkView {
     pub x: f32,
     /// Where.
     pub y: f32,
-    /// Which way its words go (towards the outside of the diagram).
+    /// Which way its words go: towards the outside of the diagram, or on a narrow one inward.
     pub left: bool,
     /// Its words.
     pub text: String,
@@ -134,6 +215,8 @@ pub struct MarkView {
 pub struct Scene {
     /// Lifelines, left to right.
     pub lanes: Vec<Lane>,
+    /// How they spread across.
+    pub across: Across,
     /// Total width.
     pub width: f32,
     /// Total height up to the cursor (and what is in flight).
@@ -173,7 +256,7 @@ pub fn label(record: &PacketRecord) -> String {
 
 /// The lifelines: the broker in the middle, clients alternating left and right of it (the first
 /// client left, the second right: a publisher's PUBLISH crosses the page to the subscriber).
-pub fn lanes(clients: &[(ClientKey, String)]) -> Vec<Lane> {
+pub fn lanes(clients: &[(ClientKey, String)], across: Across) -> Vec<Lane> {
     let mut left: Vec<&(ClientKey, String)> = Vec::new();
     let mut right = Vec::new();
     for (n, client) in clients.iter().enumerate() {
@@ -194,7 +277,7 @@ pub fn lanes(clients: &[(ClientKey, String)]) -> Vec<Lane> {
         .map(|(n, (client, name))| Lane {
             client,
             name,
-            x: GUTTER + SIDE + n as f32 * LANE_GAP,
+            x: across.lane_x(n),
         })
         .collect()
 }
@@ -203,8 +286,9 @@ fn lerp(a: f32, b: f32, f: f32) -> f32 {
     a + (b - a) * f.clamp(0.0, 1.0)
 }
 
-/// The part of the diagram between `top` and `bottom` at the playhead.
-pub fn scene(ws: &Workspace, playhead: &Playhead, top: f32, bottom: f32) -> Scene {
+/// The part of the diagram between `top` and `bottom` at the playhead, laid out for a view `width`
+/// px wide (`f32::INFINITY`: the wide layout, as exported).
+pub fn scene(ws: &Workspace, playhead: &Playhead, top: f32, bottom: f32, width: f32) -> Scene {
     let history = ws.history();
     let cursor = playhead.cursor;
     let beats = &history.beats;
@@ -342,48 +426,21 @@ pub fn scene(ws: &Workspace, playhead: &Playhead, top: f32, bottom: f32) -> Scen
                 keys.push(key);
             }
         }
-        let text = match &m.kind {
-            MarkKind::Delivered(index) => match history.messages.get(*index) {
-                Some(message) => {
-                    let payload = String::from_utf8_lossy(&message.payload);
-                    let mut short: String = payload.chars().take(14).collect();
-                    if payload.chars().count() > 14 {
-                        short.push('…');
-                    }
-                    let dup = if message.dup { " (DUP)" } else { "" };
-                    format!("✓ delivered “{short}”{dup}")
-                }
-                None => "✓ delivered".into(),
-            },
-            MarkKind::Suppressed(id) if m.client.is_none() => {
-                format!("⊘ #{id} again: not routed again")
-            }
-            MarkKind::Suppressed(id) => format!("⊘ #{id} again: not delivered again"),
-            MarkKind::LinkCut => "✂ link cut".into(),
-            MarkKind::Asleep => "☾ asleep".into(),
-            MarkKind::Awake => "☀ awake".into(),
-            MarkKind::Closed(why) => format!("✕ {why}"),
-        };
-        let class = match m.kind {
-            MarkKind::Delivered(_) => "delivered",
-            MarkKind::Suppressed(_) => "suppressed",
-            MarkKind::LinkCut => "cut",
-            MarkKind::Asleep | MarkKind::Awake => "sleep",
-            MarkKind::Closed(_) => "closed",
-        };
-        placed.push((m.client, m.y, text, class));
+        placed.push(m);
     }
     keys.sort_unstable();
     let named: Vec<(ClientKey, String)> = keys
         .iter()
         .map(|&key| (key, ws.name(key).to_string()))
         .collect();
-    let lanes = lanes(&named);
+    // The broker's lifeline and every client's that has something in the window.
+    let across = Across::fit(width, named.len() + 1);
+    let lanes = lanes(&named, across);
     let x_of = |client: Option<ClientKey>| {
         lanes
             .iter()
             .find(|lane| lane.client == client)
-            .map_or(GUTTER + SIDE, |lane| lane.x)
+            .map_or(across.lane_x(0), |lane| lane.x)
     };
     let broker_x = x_of(None);
     for arrow in &mut arrows {
@@ -404,14 +461,15 @@ pub fn scene(ws: &Workspace, playhead: &Playhead, top: f32, bottom: f32) -> Scen
             arrow.y2 = lerp(arrow.y1, arrow.y2, fraction);
         }
     }
-    for (client, y, text, class) in placed {
-        let x = x_of(client);
+    let (inward, fit) = (across.marks_inward(), across.words_fit());
+    for m in placed {
+        let x = x_of(m.client);
         marks.push(MarkView {
             x,
-            y,
-            left: x < broker_x,
-            text,
-            class,
+            y: m.y,
+            left: if inward { x > broker_x } else { x < broker_x },
+            text: mark_text(m, &history.messages, fit),
+            class: mark_class(&m.kind),
         });
     }
     let in_flight = arrows
@@ -419,16 +477,54 @@ pub fn scene(ws: &Workspace, playhead: &Playhead, top: f32, bottom: f32) -> Scen
         .filter(|a| a.fate == Fate::InFlight)
         .map(|a| a.y2)
         .fold(cursor_y, f32::max);
-    let width = lanes
-        .last()
-        .map_or(GUTTER + 2.0 * SIDE, |lane| lane.x + SIDE);
     Scene {
+        width: across.width(lanes.len()),
         lanes,
-        width,
+        across,
         height: in_flight + 2.0 * MIN_GAP,
         arrows,
         marks,
         cursor_y,
+    }
+}
+
+/// A mark's words, in at most `fit` characters where that can be helped: a delivery shows as much
+/// of its payload as fits (at least 4 characters, at most 14), cut with "…".
+fn mark_text(mark: &Mark, messages: &Ring<MessageRecord>, fit: usize) -> String {
+    match &mark.kind {
+        MarkKind::Delivered(index) => match messages.get(*index) {
+            Some(message) => {
+                let dup = if message.dup { " (DUP)" } else { "" };
+                // "✓ delivered “" and "”", and the DUP.
+                let words = 14 + dup.chars().count();
+                let room = fit.saturating_sub(words).clamp(4, 14);
+                let payload = String::from_utf8_lossy(&message.payload);
+                let short: String = if payload.chars().count() > room {
+                    payload.chars().take(room - 1).chain(['…']).collect()
+                } else {
+                    payload.into_owned()
+                };
+                format!("✓ delivered “{short}”{dup}")
+            }
+            None => "✓ delivered".into(),
+        },
+        MarkKind::Suppressed(id) if mark.client.is_none() => format!("⊘ #{id} not routed again"),
+        MarkKind::Suppressed(id) => format!("⊘ #{id} not delivered again"),
+        MarkKind::LinkCut => "✂ link cut".into(),
+        MarkKind::Asleep => "☾ asleep".into(),
+        MarkKind::Awake => "☀ awake".into(),
+        MarkKind::Closed(why) => format!("✕ {why}"),
+    }
+}
+
+/// A mark's CSS class.
+fn mark_class(kind: &MarkKind) -> &'static str {
+    match kind {
+        MarkKind::Delivered(_) => "delivered",
+        MarkKind::Suppressed(_) => "suppressed",
+        MarkKind::LinkCut => "cut",
+        MarkKind::Asleep | MarkKind::Awake => "sleep",
+        MarkKind::Closed(_) => "closed",
     }
 }
 
@@ -450,5 +546,56 @@ mod tests {
             assert!(time_px(ms) >= last, "monotonic at {ms}");
             last = time_px(ms);
         }
+    }
+
+    #[test]
+    fn a_marks_words_fit_where_they_go() {
+        let mark = |client, kind| Mark {
+            step: 0,
+            y: 0.0,
+            at: 0,
+            client,
+            kind,
+        };
+        let mut messages = Ring::new(4);
+        let delivered = |payload: &str, dup: bool| MessageRecord {
+            at: 0,
+            client: 1,
+            direction: Direction::Received,
+            topic: "home/t".into(),
+            payload: payload.as_bytes().to_vec().into(),
+            qos: mqtt_core::QoS::ExactlyOnce,
+            retain: false,
+            dup,
+            packet_id: Some(1),
+            properties: None,
+            packet: None,
+            step: 0,
+        };
+        let long = messages.push(delivered("a long payload value 12345", false));
+        let short = messages.push(delivered("21.5", true));
+        let (wide, narrow) = (Across::WIDE.words_fit(), Across::fit(340.0, 3).words_fit());
+        assert!(narrow < wide, "{narrow} {wide}");
+        let text =
+            |index, fit| mark_text(&mark(Some(1), MarkKind::Delivered(index)), &messages, fit);
+        // As much of the payload as fits, cut with "…"; the words never longer than the room.
+        assert_eq!(text(long, wide), "✓ delivered “a long payl…”");
+        assert_eq!(text(long, narrow), "✓ delivered “a long…”");
+        for fit in [wide, narrow] {
+            assert!(text(long, fit).chars().count() <= fit, "{fit}");
+        }
+        // A short payload whole, and a duplicate says so.
+        assert_eq!(text(short, narrow), "✓ delivered “21.5” (DUP)");
+        // At least a few characters, however little room.
+        assert_eq!(text(long, 0), "✓ delivered “a l…”");
+        // A message no longer kept.
+        assert_eq!(text(99, wide), "✓ delivered");
+        let broker = mark(None, MarkKind::Suppressed(2));
+        assert_eq!(mark_text(&broker, &messages, wide), "⊘ #2 not routed again");
+        let client = mark(Some(1), MarkKind::Suppressed(2));
+        assert_eq!(
+            mark_text(&client, &messages, wide),
+            "⊘ #2 not delivered again"
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::diagram::{Arrow, Fate, MarkView, Scene, GUTTER};
+use super::diagram::{Arrow, Fate, MarkView, Scene};
 
 /// Room above the first step for the lifelines' names.
 pub const HEAD: f32 = 30.0;
@@ -133,7 +133,7 @@ fn mark_colour(class: &str) -> &'static str {
 /// `time` for packets in flight.
 pub fn standalone(scene: &Scene, title: &str, time: f64) -> String {
     let (width, height) = (Px(scene.width), Px(scene.height + HEAD));
-    let (head, gutter) = (Px(HEAD), Px(GUTTER));
+    let (head, gutter) = (Px(HEAD), Px(scene.across.gutter));
     let mut s = String::new();
     let _ = write!(
         s,
@@ -276,6 +276,7 @@ mod tests {
                     x: 336.0,
                 },
             ],
+            across: Default::default(),
             width: 500.0,
             height: 200.0,
             arrows: vec![

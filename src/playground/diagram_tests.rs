@@ -6,7 +6,7 @@ use mqtt_core::codec::{PacketType, QoS};
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use super::config::{ClientConfig, PublishRequest, SubscribeRequest};
-use super::diagram::{label, scene, Fate, Scene, LANE_GAP};
+use super::diagram::{label, scene, Across, Fate, Scene};
 use super::model::{ClientKey, Direction, PacketRecord};
 use super::workspace::{BrokerChoice, FaultAim, FaultKind, Workspace};
 
@@ -55,8 +55,14 @@ impl Sim {
         self.ws.publish(self.kitchen, &request, self.now).unwrap();
     }
 
+    /// The whole scene, laid out wide (as exported).
     fn scene(&self) -> Scene {
-        scene(&self.ws, &self.ws.playhead(self.now), 0.0, f32::MAX)
+        self.scene_in(f32::INFINITY)
+    }
+
+    /// The whole scene, laid out for a view `width` px wide.
+    fn scene_in(&self, width: f32) -> Scene {
+        scene(&self.ws, &self.ws.playhead(self.now), 0.0, f32::MAX, width)
     }
 }
 
@@ -78,7 +84,7 @@ fn a_qos2_handshake_moves_across_the_lanes_and_is_delivered_once() {
     // The publisher left of the broker, the subscriber right of it: the PUBLISH crosses the page.
     let names: Vec<&str> = first.lanes.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["esp32-kitchen", "broker", "dashboard"]);
-    assert_eq!(first.lanes[1].x - first.lanes[0].x, LANE_GAP);
+    assert_eq!(first.lanes[1].x - first.lanes[0].x, Across::WIDE.lane_gap);
     assert!(first.width > first.lanes[2].x);
     let publish = first.arrows.last().unwrap();
     assert_eq!(publish.label, "PUBLISH #1 QoS 2");
@@ -218,7 +224,13 @@ fn only_the_window_is_drawn() {
     let all = sim.scene();
     assert!(all.arrows.len() > 80, "{}", all.arrows.len());
     let (top, bottom) = (all.height / 2.0, all.height / 2.0 + 200.0);
-    let part = scene(&sim.ws, &sim.ws.playhead(sim.now), top, bottom);
+    let part = scene(
+        &sim.ws,
+        &sim.ws.playhead(sim.now),
+        top,
+        bottom,
+        f32::INFINITY,
+    );
     assert!(!part.arrows.is_empty() && part.arrows.len() < all.arrows.len() / 3);
     for arrow in &part.arrows {
         assert!(
@@ -242,4 +254,66 @@ fn labels_show_type_id_qos_dup_and_retain() {
     assert_eq!(label(&plain), "PUBLISH QoS 0");
     let pubrel = record(vec![0x62, 2, 0, 9], PacketType::PubRel, Some(9));
     assert_eq!(label(&pubrel), "PUBREL #9");
+}
+
+#[test]
+fn on_a_phone_three_lifelines_fit_side_by_side_and_the_marks_words_go_inward() {
+    let mut sim = Sim::new(QoS::ExactlyOnce);
+    sim.publish(QoS::ExactlyOnce);
+    for _ in 0..9 {
+        sim.ws.step_forward(sim.now).unwrap();
+    }
+    let wide = sim.scene();
+    // A 390 px phone's diagram is about 340 px wide inside its card.
+    let narrow = sim.scene_in(340.0);
+    assert!(wide.width > 340.0, "the wide layout would scroll sideways");
+    assert!(narrow.width <= 340.0, "{}", narrow.width);
+    let names: Vec<&str> = narrow.lanes.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["esp32-kitchen", "broker", "dashboard"]);
+    let gap = narrow.lanes[1].x - narrow.lanes[0].x;
+    assert!((112.0..176.0).contains(&gap), "{gap}");
+    assert!(narrow.lanes[0].x >= narrow.across.gutter);
+    // The same arrows, between the narrow lanes.
+    assert_eq!(last_arrows(&narrow, 8), last_arrows(&wide, 8));
+    for arrow in &narrow.arrows {
+        assert!(
+            [arrow.x1, arrow.x2].contains(&narrow.lanes[1].x),
+            "{arrow:?}"
+        );
+    }
+    // The delivery mark's words turn towards the broker: outside there is no room for them.
+    let delivered = narrow
+        .marks
+        .iter()
+        .find(|m| m.class == "delivered")
+        .unwrap();
+    assert_eq!(delivered.x, narrow.lanes[2].x);
+    assert!(delivered.left, "inward, towards the broker");
+    let wide_delivered = wide.marks.iter().find(|m| m.class == "delivered").unwrap();
+    assert!(!wide_delivered.left, "outward when there is room");
+}
+
+#[test]
+fn the_layout_is_wide_when_it_fits_and_never_squeezes_lanes_below_their_labels() {
+    let wide = Across::WIDE;
+    assert_eq!(Across::fit(f32::INFINITY, 3), wide);
+    assert_eq!(Across::fit(wide.width(3), 3), wide);
+    assert!(!wide.marks_inward());
+    // A little narrower: the lifelines come closer, the marks' words still outside them.
+    let closer = Across::fit(wide.width(3) - 40.0, 3);
+    assert_eq!(closer.lane_gap, wide.lane_gap - 20.0);
+    assert!(!closer.marks_inward());
+    assert_eq!(closer.width(3), wide.width(3) - 40.0);
+    // Narrower than 140 px between lifelines: their words go between them instead.
+    let narrow = Across::fit(wide.gutter + 2.0 * wide.side + 2.0 * 140.0 - 1.0, 3);
+    assert!(narrow.marks_inward());
+    assert!(narrow.width(3) <= wide.gutter + 2.0 * wide.side + 2.0 * 140.0 - 1.0);
+    // Two lifelines keep their wide spacing on a phone; only the room outside shrinks.
+    assert_eq!(Across::fit(340.0, 2).lane_gap, wide.lane_gap);
+    // Five do not fit a phone: they keep 112 px between them, and the view scrolls.
+    let five = Across::fit(340.0, 5);
+    assert_eq!(five.lane_gap, 112.0);
+    assert!(five.width(5) > 340.0);
+    // Nothing measured yet, or a hidden view: still a usable layout.
+    assert_eq!(Across::fit(0.0, 3).lane_gap, 112.0);
 }

@@ -1317,7 +1317,7 @@ fn a_traced_device_is_drawn_on_its_own_lifeline_once_however_many_clients_watch(
     assert_eq!(publish.far_at, Some(publish.at + 5));
     // The diagram draws the device as a lifeline of its own, beside the page's clients.
     let playhead = net.ws.playhead(net.now);
-    let scene = diagram::scene(&net.ws, &playhead, 0.0, f32::MAX);
+    let scene = diagram::scene(&net.ws, &playhead, 0.0, f32::MAX, f32::INFINITY);
     let lanes: Vec<&str> = scene.lanes.iter().map(|l| l.name.as_str()).collect();
     assert!(
         lanes.contains(&"esp32-kitchen (traced)") && lanes.contains(&"broker"),

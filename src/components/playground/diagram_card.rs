@@ -50,7 +50,7 @@ fn export(engine: &Engine, png: bool, state: &UseReducerHandle<PlaygroundState>)
     let (svg, width, height) = {
         let workspace = engine.0.read();
         let playhead = workspace.playhead(clock::now());
-        let whole = scene(&workspace, &playhead, f32::MIN, f32::MAX);
+        let whole = scene(&workspace, &playhead, f32::MIN, f32::MAX, f32::INFINITY);
         let title = format!("MQTT sequence diagram — {}", workspace.broker().label());
         (
             standalone(&whole, &title, playhead.time),

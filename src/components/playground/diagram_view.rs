@@ -15,7 +15,7 @@ use yew::prelude::*;
 use super::scroll_position::use_scroll_position;
 use super::Engine;
 use crate::components::el::{el, fragment, El};
-use crate::playground::diagram::{scene, Arrow, Fate, MarkView, GUTTER};
+use crate::playground::diagram::{scene, Arrow, Fate, MarkView};
 use crate::playground::diagram_svg::{
     cross, fate_class, label_at, mark_text_at, progress, px, tip, Px, HEAD,
 };
@@ -55,6 +55,29 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
     let frame = use_state(|| 0u32);
     let pending = use_mut_ref(|| None::<gloo::render::AnimationFrame>);
     let landing = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
+    // The view's width, which the layout fits (a phone's is narrower than three lifelines at their
+    // wide spacing). Wide until measured.
+    let width = use_state_eq(|| f32::INFINITY);
+
+    // Measure the width when mounted and when the window is resized — never on every render:
+    // reading a size forces the browser to lay the page out there and then.
+    {
+        let scroller = scroller.clone();
+        let width = width.clone();
+        use_effect_with((), move |_| {
+            let measure = move || {
+                if let Some(element) = scroller.cast::<Element>() {
+                    width.set(element.client_width() as f32);
+                }
+            };
+            measure();
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                    measure()
+                });
+            move || drop(listener)
+        });
+    }
 
     let (view, playhead) = {
         let workspace = props.engine.0.read();
@@ -64,7 +87,7 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
                 top as f32 - HEAD - MARGIN,
                 top as f32 + VIEWPORT as f32 + MARGIN,
             );
-            scene(&workspace, &playhead, top, bottom)
+            scene(&workspace, &playhead, top, bottom, *width)
         };
         let mut view = draw(position.get());
         // Keep the cursor in view when it moves (stepping, seeking, playing).
@@ -144,6 +167,7 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
     if view.lanes.is_empty() {
         return el("div")
             .class("diagram-scroll empty")
+            .node_ref(scroller)
             .attr("data-testid", "diagram")
             .child(el("p").class("diagram-empty").text(
                 "No packets yet. Add clients (or the two of the quick start), subscribe and publish: every packet \
@@ -152,7 +176,10 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
             ))
             .into();
     }
-    // The lifelines' names stay on top while the history scrolls under them.
+    // The lifelines' names stay on top while the history scrolls under them. Each is centred on its
+    // lifeline, but kept inside the diagram (an outer name on a narrow view would stick out, and
+    // the view would scroll sideways for it) and narrower than the room between lifelines.
+    let name_room = view.across.lane_gap - 8.0;
     let heads = el("div")
         .class("lane-heads")
         .attr("style", format!("width: {}px", Px(width)))
@@ -163,7 +190,17 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
                     "lane-name",
                     lane.client.is_none().then_some("broker")
                 ))
-                .attr("style", format!("left: {}px", Px(lane.x)))
+                .attr(
+                    "style",
+                    format!(
+                        "left: {x}px; max-width: {room}px; \
+                         transform: translateX(max(-{x}px, min(-50%, {right}px - 100%)))",
+                        x = Px(lane.x),
+                        room = Px(name_room),
+                        right = Px(width - lane.x),
+                    ),
+                )
+                .attr("title", lane.name.clone())
                 .text(lane.name.clone())
                 .into()
         }));
@@ -181,7 +218,10 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
             .into()
     }));
     let svg = el("svg")
-        .class("diagram")
+        .class(&classes!(
+            "diagram",
+            view.across.marks_inward().then_some("narrow")
+        ))
         .attr("width", px(width))
         .attr("height", px(height))
         .attr("role", "group")
@@ -206,7 +246,7 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
                 .children(view.marks.iter().map(mark_view))
                 .child(line(
                     "cursor-line",
-                    (GUTTER, view.cursor_y + 6.0),
+                    (view.across.gutter, view.cursor_y + 6.0),
                     (width, view.cursor_y + 6.0),
                 )),
         );

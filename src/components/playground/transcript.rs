@@ -58,7 +58,7 @@ pub fn transcript(
     let reaches_back_further = beats
         .get(playhead.first.max(beats.first()))
         .is_some_and(|first| first.y < top);
-    let view = scene(workspace, playhead, top, bottom + 1.0);
+    let view = scene(workspace, playhead, top, bottom + 1.0, f32::INFINITY);
     let lines = lines(&view);
     let latest = lines.last().cloned().unwrap_or_default();
     fragment([
