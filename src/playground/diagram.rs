@@ -81,9 +81,13 @@ impl Across {
         }
         let room = width - Self::NARROW_GUTTER - 2.0 * Self::NARROW_SIDE;
         let lane_gap = (room / gaps).min(wide.lane_gap).max(Self::NARROWEST_GAP);
+        // What the lifelines leave over (between a phone and a wide view) goes to both sides, so the
+        // diagram sits in the middle of its view. It stays short of the wide layout's side, or the
+        // lifelines would have been far enough apart for the words to go outside.
+        let side = ((width - Self::NARROW_GUTTER - gaps * lane_gap) / 2.0).max(Self::NARROW_SIDE);
         Across {
             gutter: Self::NARROW_GUTTER,
-            side: Self::NARROW_SIDE,
+            side,
             lane_gap,
         }
     }

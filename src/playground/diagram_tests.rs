@@ -308,6 +308,11 @@ fn the_layout_is_wide_when_it_fits_and_never_squeezes_lanes_below_their_labels()
     let narrow = Across::fit(wide.gutter + 2.0 * wide.side + 2.0 * 140.0 - 1.0, 3);
     assert!(narrow.marks_inward());
     assert!(narrow.width(3) <= wide.gutter + 2.0 * wide.side + 2.0 * 140.0 - 1.0);
+    // Between a phone and a wide view: the wide spacing, the words inward, the rest either side.
+    let between = Across::fit(640.0, 3);
+    assert!(between.marks_inward());
+    assert_eq!(between.lane_gap, wide.lane_gap);
+    assert_eq!(between.width(3), 640.0);
     // Two lifelines keep their wide spacing on a phone; only the room outside shrinks.
     assert_eq!(Across::fit(340.0, 2).lane_gap, wide.lane_gap);
     // Five do not fit a phone: they keep 112 px between them, and the view scrolls.
