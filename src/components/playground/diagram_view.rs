@@ -6,6 +6,10 @@
 //! packets scrolls like one of 10. It re-renders on its own once per animation frame only while a
 //! packet is in flight and time is moving — never with `prefers-reduced-motion`, where packets jump
 //! from step to step.
+//!
+//! The layout across is fitted to the view's width ([`Across`](crate::playground::diagram::Across)):
+//! on a phone the lifelines close up and the marks' words go between them, so three lifelines fit
+//! without a sideways scroll.
 
 use std::rc::Rc;
 
@@ -57,17 +61,17 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
     let landing = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
     // The view's width, which the layout fits (a phone's is narrower than three lifelines at their
     // wide spacing). Wide until measured.
-    let width = use_state_eq(|| f32::INFINITY);
+    let fitted_to = use_state_eq(|| f32::INFINITY);
 
     // Measure the width when mounted and when the window is resized — never on every render:
     // reading a size forces the browser to lay the page out there and then.
     {
         let scroller = scroller.clone();
-        let width = width.clone();
+        let fitted_to = fitted_to.clone();
         use_effect_with((), move |_| {
             let measure = move || {
                 if let Some(element) = scroller.cast::<Element>() {
-                    width.set(element.client_width() as f32);
+                    fitted_to.set(element.client_width() as f32);
                 }
             };
             measure();
@@ -87,7 +91,7 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
                 top as f32 - HEAD - MARGIN,
                 top as f32 + VIEWPORT as f32 + MARGIN,
             );
-            scene(&workspace, &playhead, top, bottom, *width)
+            scene(&workspace, &playhead, top, bottom, *fitted_to)
         };
         let mut view = draw(position.get());
         // Keep the cursor in view when it moves (stepping, seeking, playing).
