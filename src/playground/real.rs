@@ -8,10 +8,10 @@
 //! **Hold mode** (the page is paused) walks a handshake on a real broker packet by packet:
 //!
 //! * our packets are polled from the session one at a time and wait in a per-client queue until the
-//!   user sends ([`RealBackend::send_held`]) or drops ([`RealBackend::drop_held`]) them; only then are
+//!   user sends (`RealBackend::send_held`) or drops (`RealBackend::drop_held`) them; only then are
 //!   they written and `handle_written` called, so keep alive counts real silence;
 //! * the broker's bytes are split into whole packets (`frame_len`) and wait in a per-client inbox,
-//!   never lost, until revealed one at a time ([`RealBackend::reveal`]); a close waits behind them;
+//!   never lost, until revealed one at a time (`RealBackend::reveal`); a close waits behind them;
 //! * PINGREQ/PINGRESP are never held (holding can't get us dropped), and neither are CONNECT, CONNACK
 //!   and DISCONNECT (the connection's own setup and teardown).
 //!

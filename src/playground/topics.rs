@@ -72,7 +72,7 @@ pub struct TopicNode {
     /// Whether the broker holds a retained message for this topic, as far as we have seen.
     pub retained: bool,
     /// The last numeric payloads on exactly this topic, oldest first (at most
-    /// [`POINTS`](crate::playground::series::POINTS)).
+    /// [`POINTS`]).
     pub numbers: Option<VecDeque<(Instant, f64)>>,
 }
 

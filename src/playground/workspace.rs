@@ -1292,7 +1292,7 @@ impl Workspace {
 
     /// Binary frames arrived together on a socket, each with its time: each any number of packets,
     /// or part of one (the session's streaming decoder joins and splits them; see
-    /// [`RealBackend::on_frames`]).
+    /// `RealBackend::on_frames`).
     pub fn on_frames<'a>(
         &mut self,
         socket: SocketId,
