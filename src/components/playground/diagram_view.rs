@@ -16,6 +16,7 @@ use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
 
+use super::measured::use_measure_on_resize;
 use super::scroll_position::use_scroll_position;
 use super::Engine;
 use crate::components::el::{el, fragment, El};
@@ -63,23 +64,10 @@ pub fn diagram_view(props: &DiagramViewProps) -> Html {
     // wide spacing). Wide until measured.
     let fitted_to = use_state_eq(|| f32::INFINITY);
 
-    // Measure the width when mounted and when the window is resized — never on every render:
-    // reading a size forces the browser to lay the page out there and then.
     {
-        let scroller = scroller.clone();
         let fitted_to = fitted_to.clone();
-        use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(element) = scroller.cast::<Element>() {
-                    fitted_to.set(element.client_width() as f32);
-                }
-            };
-            measure();
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
-                    measure()
-                });
-            move || drop(listener)
+        use_measure_on_resize(&scroller, move |element| {
+            fitted_to.set(element.client_width() as f32)
         });
     }
 

@@ -21,6 +21,7 @@ pub mod diagram_view;
 pub mod fault_panel;
 pub mod hold_queue;
 pub mod log_list;
+pub mod measured;
 pub mod message_view;
 pub mod packet_view;
 pub mod page;

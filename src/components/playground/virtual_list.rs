@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
+use super::measured::use_measure_on_resize;
 use super::scroll_position::use_scroll_position;
 use crate::components::el::el;
 use crate::playground::log_view::{key_target, scroll_to_show, window};
@@ -57,26 +58,14 @@ pub fn virtual_list(props: &VirtualListProps) -> Html {
     let position = use_scroll_position();
     let height = use_state(|| 400.0f64);
 
-    // Measure the viewport when mounted and when the window is resized — never on every render:
-    // reading a size forces the browser to lay the page out there and then.
+    // The viewport's height, when mounted and when the window is resized.
     {
-        let scroller = scroller.clone();
         let height = height.clone();
-        use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(element) = scroller.cast::<Element>() {
-                    let measured = f64::from(element.client_height()) - ROW_HEIGHT;
-                    if measured > 0.0 {
-                        height.set(measured);
-                    }
-                }
-            };
-            measure();
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
-                    measure()
-                });
-            move || drop(listener)
+        use_measure_on_resize(&scroller, move |element| {
+            let measured = f64::from(element.client_height()) - ROW_HEIGHT;
+            if measured > 0.0 {
+                height.set(measured);
+            }
         });
     }
     // Following: draw the newest rows now, and move the element there after the render.
